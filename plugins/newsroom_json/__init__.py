@@ -1,0 +1,108 @@
+"""Built-in plugin: newsroom's native JSON, one story per file, and JSON Lines for streams.
+
+The exporter ``json`` writes the lossless native form (see :mod:`newsroom.serialization`),
+with history and internal fields: it is an interchange and archive format, not a public one,
+and it carries embargoes. The readers ``json`` and ``jsonl`` read it back; ``jsonl`` streams
+one story per line, so memory does not grow with the file, and reports a bad line without
+stopping.
+
+Like every plugin, this one uses only newsroom's public API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO
+
+import newsroom
+
+
+__all__ = ["JsonExporter", "JsonLinesReader", "JsonReader"]
+
+
+class JsonExporter:
+    """Exports the native JSON form of a story."""
+
+    name = "json"
+    media_type = "application/json"
+    suffix = ".json"
+    public = False
+    carries_embargo = True
+    description = "newsroom's native JSON: lossless, versioned, with history"
+
+    def export(self, article: newsroom.Article, context: newsroom.ExportContext) -> newsroom.Rendition:  # noqa: ARG002
+        """Render ``article`` as indented UTF-8 JSON ending in a newline."""
+        text = newsroom.dumps(article, indent=2) + "\n"
+        return newsroom.Rendition(
+            content=text.encode("utf-8"),
+            media_type=self.media_type,
+            filename=article.slug + self.suffix,
+            format=self.name,
+        )
+
+
+def _first_char(head: bytes) -> bytes:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+
+
+class JsonReader:
+    """Reads one story in native JSON."""
+
+    name = "json"
+    suffixes = (".json",)
+    description = "one story in newsroom's native JSON"
+
+    def sniff(self, head: bytes, filename: str) -> bool:  # noqa: ARG002
+        """A JSON object that carries ``format_version`` and sits alone in its file."""
+        return _first_char(head) == b"{" and b'"format_version"' in head and b"}\n{" not in head
+
+    def read(self, stream: IO[bytes], *, source: str) -> Iterator[newsroom.Article | newsroom.ReadError]:
+        """Yield the story, or a ReadError naming the field or line."""
+        try:
+            yield newsroom.loads(stream.read())
+        except newsroom.ValidationError as exc:
+            yield newsroom.ReadError(str(exc), source=source)
+
+
+class JsonLinesReader:
+    """Streams stories from JSON Lines, one native-JSON story per line."""
+
+    name = "jsonl"
+    suffixes = (".jsonl", ".ndjson")
+    description = "JSON Lines: one native-JSON story per line, streamed"
+
+    def sniff(self, head: bytes, filename: str) -> bool:  # noqa: ARG002
+        """Several JSON objects, one per line."""
+        lines = [line for line in head.splitlines() if line.strip()]
+        return (
+            _first_char(head) == b"{" and len(lines) > 1 and all(line.lstrip().startswith(b"{") for line in lines[:-1])
+        )
+
+    def read(self, stream: IO[bytes], *, source: str) -> Iterator[newsroom.Article | newsroom.ReadError]:
+        """Yield each line's story, or a ReadError naming the line; blank lines are skipped."""
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                yield newsroom.ReadError(f"not JSON: {exc.msg} (column {exc.colno})", source=source, line=number)
+                continue
+            try:
+                yield newsroom.from_dict(data)
+            except newsroom.ValidationError as exc:
+                yield newsroom.ReadError(str(exc), source=source, line=number)
+
+
+@newsroom.hookimpl
+def newsroom_register_exporters(register: newsroom.Registrar[newsroom.Exporter]) -> None:
+    """Register the ``json`` exporter."""
+    register(JsonExporter())
+
+
+@newsroom.hookimpl
+def newsroom_register_readers(register: newsroom.Registrar[newsroom.Reader]) -> None:
+    """Register the ``json`` and ``jsonl`` readers."""
+    register(JsonReader())
+    register(JsonLinesReader())

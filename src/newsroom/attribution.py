@@ -1,0 +1,242 @@
+"""Attribution as data: what a source demands, what a story owes, and how to tell it was paid.
+
+A :class:`Source` may carry an :class:`AttributionPolicy` ("any use of materials is allowed
+only if there is a hyperlink to Caliber.az"). :func:`obligations` works out every link a
+story owes, from its publisher and from each source it uses; exporters place the ready-made
+:class:`AttributionLine`; after every export the core proves each link is present in the
+rendition (see :mod:`newsroom.proofs`).
+
+This module is part of the model: it must never import lxml, a plugin or the CLI.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import attrs
+
+from newsroom.errors import ValidationError
+from newsroom.validators import clean_text, http_url, non_empty, optional_text
+
+
+if TYPE_CHECKING:
+    from newsroom.articles import Article
+
+
+__all__ = [
+    "AttributionLine",
+    "AttributionPolicy",
+    "LinkScope",
+    "Obligation",
+    "Source",
+    "SourceRole",
+    "attribution_lines",
+    "host_of",
+    "href_satisfies",
+    "obligations",
+    "text_satisfies",
+    "unpaid",
+]
+
+
+class LinkScope(enum.StrEnum):
+    """What the required hyperlink must point at."""
+
+    SITE = "site"
+    """Any page on the source's site (its host or a subdomain of it)."""
+    STORY = "story"
+    """Exactly the original story's URL."""
+
+
+class SourceRole(enum.StrEnum):
+    """How a source contributed to a story."""
+
+    SOURCE = "source"
+    """Material was taken from it directly."""
+    VIA = "via"
+    """It is credited as the route the news came by ("reports via Japanese media")."""
+
+
+@attrs.frozen(kw_only=True)
+class AttributionPolicy:
+    """A source's condition for using its material."""
+
+    scope: LinkScope = attrs.field(default=LinkScope.SITE, converter=LinkScope)
+    """Whether the link must go to the site or to the original story."""
+    credit: str | None = attrs.field(default=None, converter=optional_text)
+    """The credit text to show with the link; defaults to the source's name."""
+    notice: str | None = attrs.field(default=None, converter=optional_text)
+    """The policy as the source words it, kept for the record and for rights fields."""
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """Where a story's material came from."""
+
+    name: str = attrs.field(converter=clean_text, validator=non_empty)
+    """The source's name as credited, e.g. ``Caliber.Az``."""
+    home: str | None = attrs.field(default=None, validator=http_url)
+    """The source's home page, e.g. ``https://caliber.az``."""
+    url: str | None = attrs.field(default=None, validator=http_url)
+    """The original story this material comes from, when known."""
+    policy: AttributionPolicy | None = attrs.field(default=None)
+    """The source's attribution rule, if it has one."""
+    role: SourceRole = attrs.field(default=SourceRole.SOURCE, converter=SourceRole)
+    """Direct source, or a "via" credit."""
+
+    @policy.validator
+    def _check_policy(self, _attr: object, policy: Any) -> None:
+        if policy is None:
+            return
+        if policy.scope is LinkScope.SITE and self.home is None and self.url is None:
+            raise ValidationError("policy", f"source {self.name!r} requires a link to its site, so give it a home URL")
+        if policy.scope is LinkScope.STORY and self.url is None:
+            raise ValidationError(
+                "policy", f"source {self.name!r} requires a link to the original story, so give it a url"
+            )
+
+    @property
+    def required_link(self) -> str | None:
+        """The URL a rendition must link to, or ``None`` if the source has no policy."""
+        if self.policy is None:
+            return None
+        if self.policy.scope is LinkScope.STORY:
+            return self.url
+        return self.home or _site_of(self.url)
+
+
+def _site_of(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def host_of(url: str) -> str:
+    """The lowercase host of ``url`` without a leading ``www.``."""
+    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+@attrs.frozen(kw_only=True)
+class Obligation:
+    """One link a story owes, and to whom."""
+
+    source: str
+    """The name of the source that demands it."""
+    url: str
+    """The link to place."""
+    scope: LinkScope
+    """``site``: any link to the host counts; ``story``: exactly this URL."""
+    credit: str
+    """The text to show with the link."""
+    notice: str | None = None
+    """The source's own wording of its rule."""
+
+    @property
+    def host(self) -> str:
+        """The host every satisfying link must point at."""
+        return host_of(self.url)
+
+    def describe(self) -> str:
+        """A short description for error messages."""
+        what = f"a hyperlink to {self.host}" if self.scope is LinkScope.SITE else f"a hyperlink to {self.url}"
+        return f"{what} (required by {self.source})"
+
+
+@attrs.frozen(kw_only=True)
+class AttributionLine:
+    """A ready-made credit for an exporter to place: ``Source: Caliber.Az`` + its URL."""
+
+    label: str
+    """The localised lead word, e.g. ``Source`` or ``Источник``."""
+    credit: str
+    """Who is credited."""
+    url: str
+    """Where the link goes."""
+
+    @property
+    def text(self) -> str:
+        """Label and credit, without the URL: ``Source: Caliber.Az``."""
+        return f"{self.label}: {self.credit}"
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.url})"
+
+
+_LABELS = {"en": "Source", "ru": "Источник", "az": "Mənbə"}
+
+
+def obligations(article: Article) -> tuple[Obligation, ...]:
+    """Every link ``article`` owes: its publisher's policy, then each source's, without repeats."""
+    seen: set[tuple[str, str]] = set()
+    owed: list[Obligation] = []
+    for source in _policy_sources(article):
+        url = source.required_link
+        if url is None or source.policy is None:  # pragma: no cover - Source validates this
+            continue
+        scope = source.policy.scope
+        key = (scope.value, host_of(url) if scope is LinkScope.SITE else url)
+        if key in seen:
+            continue
+        seen.add(key)
+        owed.append(
+            Obligation(
+                source=source.name,
+                url=url,
+                scope=scope,
+                credit=source.policy.credit or source.name,
+                notice=source.policy.notice,
+            )
+        )
+    return tuple(owed)
+
+
+def _policy_sources(article: Article) -> Iterator[Source]:
+    if article.publisher is not None and article.publisher.policy is not None:
+        yield article.publisher
+    for source in article.sources:
+        if source.policy is not None:
+            yield source
+
+
+def attribution_lines(article: Article) -> tuple[AttributionLine, ...]:
+    """The credit lines an exporter must place, in the story's language (en, ru, az; else en)."""
+    label = _LABELS.get(article.language.split("-")[0].lower(), _LABELS["en"])
+    return tuple(AttributionLine(label=label, credit=o.credit, url=o.url) for o in obligations(article))
+
+
+def href_satisfies(href: str, obligation: Obligation) -> bool:
+    """Whether a hyperlink target pays ``obligation``."""
+    href = href.strip()
+    if not href.lower().startswith(("http://", "https://")):
+        return False
+    if obligation.scope is LinkScope.STORY:
+        return _norm_url(href) == _norm_url(obligation.url)
+    host = host_of(href)
+    want = obligation.host
+    return host == want or host.endswith("." + want)
+
+
+def _norm_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}?{parts.query}"
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
+
+
+def text_satisfies(text: str, obligation: Obligation) -> bool:
+    """Whether plain text prints a URL that pays ``obligation`` (the URL itself, with its scheme)."""
+    return any(href_satisfies(m.group(0).rstrip(".,;:!?"), obligation) for m in _URL_IN_TEXT.finditer(text))
+
+
+def unpaid(hrefs: Iterable[str], owed: Iterable[Obligation]) -> tuple[Obligation, ...]:
+    """The obligations that none of ``hrefs`` pays."""
+    links = tuple(hrefs)
+    return tuple(o for o in owed if not any(href_satisfies(h, o) for h in links))

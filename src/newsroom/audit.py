@@ -1,0 +1,118 @@
+"""The audit trail: a hash chain over a story's history, and its verification.
+
+Each :class:`~newsroom.states.HistoryEntry` stores the SHA-256 of the story's content after
+the move, the hash of the entry before it, and its own hash over both and its fields. A story
+whose history was edited, reordered or cut, or whose locked text was changed outside the
+workflow, fails :func:`verify`, which names the first entry that does not match.
+
+This module computes and checks hashes only; it does no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from newsroom.errors import AuditError
+from newsroom.states import LOCKED_STATES, HistoryEntry, PublishState
+
+
+if TYPE_CHECKING:
+    from newsroom.articles import Article
+
+
+__all__ = ["AuditReport", "content_hash", "entry_hash", "seal", "verify"]
+
+
+def _digest(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 of everything in ``article`` but its state and history."""
+    from newsroom.serialization import content_dict
+
+    return _digest(content_dict(article))
+
+
+def entry_hash(entry: HistoryEntry) -> str:
+    """SHA-256 over an entry's fields, including its content and previous hashes."""
+    return _digest(
+        {
+            "action": entry.action.value,
+            "from": entry.from_state.value,
+            "to": entry.to_state.value,
+            "at": entry.at.isoformat(),
+            "actor": entry.actor,
+            "version": entry.version,
+            "note": entry.note,
+            "content": entry.content_hash,
+            "prev": entry.prev_hash,
+        }
+    )
+
+
+def seal(entry: HistoryEntry, article: Article, previous: HistoryEntry | None) -> HistoryEntry:
+    """Return ``entry`` with its content hash (of ``article``), previous hash and own hash."""
+    sealed = attrs.evolve(entry, content_hash=content_hash(article), prev_hash=previous.entry_hash if previous else "")
+    return attrs.evolve(sealed, entry_hash=entry_hash(sealed))
+
+
+@attrs.frozen(kw_only=True)
+class AuditReport:
+    """The result of :func:`verify`."""
+
+    guid: str
+    """The story checked."""
+    entries: int
+    """How many history entries were checked."""
+    index: int | None = None
+    """The first entry that does not match, or ``None`` when the chain verifies."""
+    problem: str | None = None
+    """What does not match."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the whole chain verified."""
+        return self.problem is None
+
+    def raise_for_problem(self) -> None:
+        """Raise :class:`~newsroom.errors.AuditError` if the chain did not verify."""
+        if self.problem is not None:
+            raise AuditError(f"{self.guid}: {self.problem}", index=self.index)
+
+
+def verify(article: Article) -> AuditReport:
+    """Check ``article``'s history chain, and its content against the last entry where locked."""
+    history = article.history
+    previous: HistoryEntry | None = None
+    for i, entry in enumerate(history):
+        expected_prev = previous.entry_hash if previous else ""
+        if entry.prev_hash != expected_prev:
+            what = "an entry before it was removed, reordered or changed"
+            return _bad(article, i, f"history[{i}] ({entry.action.value}) does not follow the entry before it: {what}")
+        if entry_hash(entry) != entry.entry_hash:
+            return _bad(article, i, f"history[{i}] ({entry.action.value}) was changed after it was recorded")
+        start = previous.to_state if previous else PublishState.DRAFT
+        if entry.from_state is not start:
+            return _bad(
+                article, i, f"history[{i}] starts from {entry.from_state.value}, but the story was {start.value}"
+            )
+        previous = entry
+    if previous is not None and article.state in LOCKED_STATES and previous.content_hash != content_hash(article):
+        i = len(history) - 1
+        return _bad(
+            article,
+            i,
+            f"the story's content differs from what history[{i}] ({previous.action.value}) recorded: "
+            "it was changed outside the workflow (use update or correct)",
+        )
+    return AuditReport(guid=article.guid, entries=len(history))
+
+
+def _bad(article: Article, index: int, problem: str) -> AuditReport:
+    return AuditReport(guid=article.guid, entries=len(article.history), index=index, problem=problem)

@@ -1,0 +1,378 @@
+"""The export pipeline, and the contract exporters and readers are written against.
+
+:func:`export` runs, for one story and one format:
+
+1. the ``newsroom_prepare_article`` hooks, which may return an evolved story;
+2. the protection rules: an embargoed story reaches only formats that carry embargoes
+   (unless a named override is given, which is recorded); a killed story reaches public
+   formats only as its kill notice; internal fields (editor's notes, history notes) never
+   reach a public format;
+3. the exporter, which returns a :class:`Rendition`;
+4. the ``newsroom_check_rendition`` hooks: every link the story owes must be proved present,
+   and any checker's violation stops the rendition from being returned.
+
+Exporters are pure: the same story, options and clock give byte-identical output. This module
+never writes files; :mod:`newsroom.converting` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+
+import attrs
+
+from newsroom.articles import Article, Paragraph
+from newsroom.attribution import AttributionLine, Obligation, attribution_lines, obligations
+from newsroom.errors import AttributionError, ExportError, ProtectedContentError, ReadError, RenditionCheckError
+from newsroom.states import Actor, PublishState
+from newsroom.validators import str_set
+
+
+if TYPE_CHECKING:
+    from newsroom.plugins import PluginHost
+
+
+__all__ = [
+    "CheckReport",
+    "ExportContext",
+    "ExportRecord",
+    "Exporter",
+    "Reader",
+    "Registrar",
+    "Rendition",
+    "Violation",
+    "export",
+    "exporter_flag",
+    "kill_notice",
+    "public_view",
+    "system_clock",
+]
+
+T_contra = TypeVar("T_contra", contravariant=True)
+
+
+def system_clock() -> datetime:
+    """The current time in UTC; the default clock where none is injected."""
+    return datetime.now(UTC)
+
+
+class Registrar(Protocol[T_contra]):
+    """The ``register`` callable the host passes to registration hooks."""
+
+    def __call__(self, item: T_contra, /) -> None:
+        """Register one exporter or reader."""
+
+
+@attrs.frozen(kw_only=True)
+class Rendition:
+    """One story in one format: the bytes, and how to name and serve them."""
+
+    content: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>")
+    """The output."""
+    media_type: str
+    """Its media type, e.g. ``application/json``."""
+    filename: str
+    """A suggested file name (slug and suffix), no folders."""
+    format: str
+    """The exporter's name."""
+    overrides: frozenset[str] = attrs.field(factory=frozenset, converter=str_set)
+    """Protection overrides the caller used for this export (recorded, never silent)."""
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of ``content``."""
+        return hashlib.sha256(self.content).hexdigest()
+
+    def text(self) -> str:
+        """The content decoded as UTF-8."""
+        return self.content.decode("utf-8")
+
+
+def _frozen_options(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+def _violations(value: Iterable[Violation]) -> tuple[Violation, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ExportContext:
+    """What an exporter may know besides the story."""
+
+    now: datetime
+    """The export time, from the injected clock. Exporters never read the system clock."""
+    attribution: tuple[AttributionLine, ...] = ()
+    """Ready-made credit lines to place; each one's URL must appear as a link."""
+    owed: tuple[Obligation, ...] = ()
+    """The obligations behind those lines."""
+    options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_options)
+    """Exporter-specific options."""
+    actor: Actor | None = None
+    """Who asked for the export, if known."""
+    overrides: frozenset[str] = attrs.field(factory=frozenset, converter=str_set)
+    """Named protection overrides in force (e.g. ``embargo``); the output should say so."""
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    """What an exporter plugin registers.
+
+    Besides these members, the pipeline reads two optional flags (see :func:`exporter_flag`):
+    ``public`` (default ``True``: the output is for readers, so internal fields are removed
+    and kills show only the notice) and ``carries_embargo`` (default ``False``: the format
+    cannot tell a receiver to hold the story, so embargoed stories are refused).
+    """
+
+    @property
+    def name(self) -> str:
+        """The format's name, e.g. ``json``; unique among installed exporters."""
+
+    @property
+    def media_type(self) -> str:
+        """The media type of its output."""
+
+    @property
+    def suffix(self) -> str:
+        """The file suffix, with its dot, e.g. ``.json``."""
+
+    def export(self, article: Article, context: ExportContext) -> Rendition:
+        """Render ``article``; must be deterministic and must not do I/O."""
+        ...
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """What a reader plugin registers: turns bytes into stories."""
+
+    @property
+    def name(self) -> str:
+        """The input format's name, e.g. ``jsonl``; unique among installed readers."""
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """File suffixes it takes, with dots."""
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        """Whether input starting with ``head`` (the first few KiB) is in this format."""
+        ...
+
+    def read(self, stream: IO[bytes], *, source: str) -> Iterator[Article | ReadError]:
+        """Yield each story, or a :class:`~newsroom.errors.ReadError` for each bad one.
+
+        A reader that takes several stories per file keeps going after a bad one; it raises
+        ``ReadError`` itself only when the whole input is unreadable.
+        """
+        ...
+
+
+def exporter_flag(exporter: Exporter, flag: str) -> bool:
+    """Read an exporter's optional ``public`` or ``carries_embargo`` flag, with its default."""
+    defaults = {"public": True, "carries_embargo": False}
+    return bool(getattr(exporter, flag, defaults[flag]))
+
+
+@attrs.frozen(kw_only=True)
+class Violation:
+    """A problem a checker found in a rendition."""
+
+    rule: str
+    """``attribution`` for a missing link; otherwise the checker's rule name (``schema``...)."""
+    message: str
+    """What is wrong, and where (line numbers where the medium has them)."""
+
+
+@attrs.frozen(kw_only=True)
+class CheckReport:
+    """One checker's verdict on one rendition."""
+
+    checker: str
+    """Who checked."""
+    proves_attribution: bool = False
+    """Whether this checker looked for every owed link (and so its silence proves them)."""
+    violations: tuple[Violation, ...] = attrs.field(factory=tuple, converter=_violations)
+    """What it found wrong."""
+
+
+@attrs.frozen(kw_only=True)
+class ExportRecord:
+    """A successful export, as told to ``newsroom_export_done``."""
+
+    guid: str
+    """The story."""
+    version: int
+    """Its version."""
+    state: PublishState
+    """Its state when exported."""
+    format: str
+    """The exporter's name."""
+    at: datetime
+    """When (from the export's clock)."""
+    sha256: str
+    """The rendition's hash."""
+    actor: str | None = None
+    """Who asked, if known."""
+    overrides: frozenset[str] = frozenset()
+    """Protection overrides used."""
+
+
+_WITHDRAWN = {"en": "This story has been withdrawn", "ru": "Материал отозван", "az": "Bu material geri çağırılıb"}
+
+
+def kill_notice(article: Article) -> Article:
+    """The public face of a killed story: its notice, and none of the killed text."""
+    notices = [c.text for c in article.corrections if c.kind.value == "retraction"]
+    text = notices[-1] if notices else _WITHDRAWN["en"] + "."
+    headline = _WITHDRAWN.get(article.language.split("-")[0].lower(), _WITHDRAWN["en"])
+    return attrs.evolve(
+        article,
+        headline=headline,
+        kicker=None,
+        deck=None,
+        summary=text,
+        slugline=None,
+        body=(Paragraph(text=_plain_inline(text)),),
+        media=(),
+        keywords=(),
+        dateline=None,
+        corrections=tuple(c for c in article.corrections if c.kind.value == "retraction")[-1:],
+    )
+
+
+def _plain_inline(text: str) -> Any:
+    from newsroom.inline import InlineText
+
+    return InlineText.plain(text)
+
+
+def public_view(article: Article) -> Article:
+    """``article`` without internal fields: editor's note and history notes are removed."""
+    if article.ed_note is None and not any(h.note for h in article.history):
+        return article
+    history = tuple(attrs.evolve(h, note=None) if h.note else h for h in article.history)
+    return attrs.evolve(article, ed_note=None, history=history)
+
+
+def export(
+    article: Article,
+    format: str,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    options: Mapping[str, Any] | None = None,
+    actor: Actor | None = None,
+    overrides: Iterable[str] = (),
+    host: PluginHost | None = None,
+) -> Rendition:
+    """Render ``article`` as ``format``, enforce the protection rules, and prove attribution.
+
+    Args:
+        article: The story.
+        format: An installed exporter's name (see ``newsroom plugins``).
+        clock: Returns "now"; defaults to the system clock in UTC.
+        options: Exporter-specific options.
+        actor: Who asks, for the export record.
+        overrides: Named protection overrides, recorded in the rendition: ``embargo``
+            lets an embargoed story into a format that cannot carry the embargo.
+        host: The plugin host; defaults to :func:`newsroom.default_host`.
+
+    Raises:
+        UnknownFormatError: No exporter has that name.
+        ProtectedContentError: The embargo rule refuses the export.
+        AttributionError: The rendition lacks a link the story owes. Nothing is returned.
+        RenditionCheckError: Another checker refused the rendition.
+        ExportError: The exporter failed.
+    """
+    if host is None:
+        from newsroom.plugins import default_host
+
+        host = default_host()
+    exporter = host.exporter(format)
+    now = (clock or system_clock)()
+    overrides = frozenset(overrides)
+    unknown = overrides - {"embargo"}
+    if unknown:
+        msg = f"unknown override(s) {', '.join(sorted(unknown))}; the only override is 'embargo'"
+        raise ExportError(msg, format=format)
+    owed = obligations(article)
+    context = ExportContext(
+        now=now,
+        attribution=attribution_lines(article),
+        owed=owed,
+        options=options or {},
+        actor=actor,
+        overrides=overrides,
+    )
+    prepared = host.prepare_article(article, exporter, context)
+    prepared = _protect(prepared, exporter, now, overrides)
+    try:
+        rendition = exporter.export(prepared, context)
+    except (ExportError, AttributionError):
+        raise
+    except Exception as exc:
+        msg = f"exporter {format!r} failed on {article.guid}: {type(exc).__name__}: {exc}"
+        raise ExportError(msg, format=format) from exc
+    if not isinstance(rendition, Rendition):  # a third-party exporter may ignore its type hints
+        msg = f"exporter {format!r} returned {type(rendition).__name__}, not a Rendition"  # type: ignore[unreachable]
+        raise ExportError(msg, format=format)
+    if overrides:
+        rendition = attrs.evolve(rendition, overrides=rendition.overrides | overrides)
+    _check(host, rendition, prepared, owed)
+    host.export_done(
+        ExportRecord(
+            guid=article.guid,
+            version=article.version,
+            state=article.state,
+            format=format,
+            at=now,
+            sha256=rendition.sha256,
+            actor=actor.name if actor else None,
+            overrides=overrides,
+        )
+    )
+    return rendition
+
+
+def _protect(article: Article, exporter: Exporter, now: datetime, overrides: frozenset[str]) -> Article:
+    public = exporter_flag(exporter, "public")
+    if article.is_embargoed(now) and not exporter_flag(exporter, "carries_embargo") and "embargo" not in overrides:
+        until = article.embargo_until.isoformat()  # type: ignore[union-attr]
+        msg = (
+            f"{article.guid} is embargoed until {until}; the {exporter.name!r} format cannot carry an embargo. "
+            "Export it after the embargo, use a format that carries embargoes (newsml-g2, json), "
+            "or pass overrides={'embargo'} to record a deliberate break"
+        )
+        raise ProtectedContentError(msg, format=exporter.name)
+    if public:
+        if article.state is PublishState.KILLED:
+            article = kill_notice(article)
+        article = public_view(article)
+    return article
+
+
+def _check(host: PluginHost, rendition: Rendition, article: Article, owed: tuple[Obligation, ...]) -> None:
+    reports = host.check_rendition(rendition, article, owed)
+    attribution = [v for r in reports for v in r.violations if v.rule == "attribution"]
+    if attribution:
+        raise AttributionError(
+            f"{rendition.format} rendition of {article.guid} is not written: "
+            + "; ".join(v.message for v in attribution),
+            missing=[v.message for v in attribution],
+        )
+    if owed and not any(r.proves_attribution for r in reports):
+        raise AttributionError(
+            f"{rendition.format} rendition of {article.guid} is not written: no checker can prove "
+            f"attribution in {rendition.media_type}; the plugin that adds this media type must also "
+            "implement newsroom_check_rendition for it",
+            missing=[o.describe() for o in owed],
+        )
+    other = [f"{r.checker}: {v.message}" for r in reports for v in r.violations]
+    if other:
+        raise RenditionCheckError(
+            f"{rendition.format} rendition of {article.guid} failed its checks: " + "; ".join(other),
+            format=rendition.format,
+            violations=other,
+        )

@@ -1,0 +1,293 @@
+"""Inline text: the small, checked markup allowed inside body blocks.
+
+A story's running text may carry emphasis, strong, links, line breaks, inline quotes, and
+sub/superscript, and nothing else. Text is parsed from that HTML subset when a block is
+built (or built from nodes directly) and kept as a tree of frozen nodes, so raw unchecked
+HTML never reaches the model, and exporters walk nodes rather than re-parse strings.
+
+This module must never import lxml or know any output format: ``markup()`` writes the model's
+own input syntax back, which the native JSON stores.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from typing import Literal, TypeAlias
+
+import attrs
+
+from newsroom.errors import ValidationError
+from newsroom.validators import check_url
+
+
+__all__ = [
+    "LINK_SCHEMES",
+    "SPAN_KINDS",
+    "Inline",
+    "InlineText",
+    "LineBreak",
+    "Link",
+    "Span",
+    "Text",
+]
+
+SpanKind: TypeAlias = Literal["em", "strong", "q", "sub", "sup"]
+SPAN_KINDS: tuple[SpanKind, ...] = ("em", "strong", "q", "sub", "sup")
+"""The inline elements other than links and line breaks, by their HTML tag names."""
+
+LINK_SCHEMES = ("http", "https", "mailto")
+"""The only URL schemes a link may use."""
+
+# Common spellings a scraper or CMS hands us, mapped to the one tag the model keeps.
+_ALIASES: dict[str, str] = {"i": "em", "b": "strong", "cite": "em"}
+_ALLOWED = ", ".join(sorted({*SPAN_KINDS, "a", "br"}))
+
+
+def _nodes(value: Iterable[Inline]) -> tuple[Inline, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=False)
+class Text:
+    """A run of plain characters (already unescaped)."""
+
+    text: str
+
+
+@attrs.frozen(kw_only=False)
+class LineBreak:
+    """A forced line break inside a block (``<br>``)."""
+
+
+@attrs.frozen(kw_only=True)
+class Span:
+    """Emphasis, strong, an inline quote, or sub/superscript around other inline nodes."""
+
+    kind: SpanKind = attrs.field(validator=attrs.validators.in_(SPAN_KINDS))
+    children: tuple[Inline, ...] = attrs.field(converter=_nodes)
+
+
+def _validate_href(_inst: object, _attr: object, value: str) -> None:
+    check_url(value, LINK_SCHEMES, "href", "http(s) or mailto")
+
+
+@attrs.frozen(kw_only=True)
+class Link:
+    """A hyperlink; ``href`` is http(s) or mailto."""
+
+    href: str = attrs.field(validator=_validate_href)
+    children: tuple[Inline, ...] = attrs.field(converter=_nodes)
+    title: str | None = None
+
+
+Inline: TypeAlias = Text | LineBreak | Span | Link
+"""One inline node."""
+
+_TAG = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*(/?)>"
+)
+_ATTR = re.compile(r"([^\s=>/]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_WS = re.compile(r"\s+")
+
+
+def _parse(markup: str) -> tuple[Inline, ...]:
+    """Parse the inline HTML subset into nodes, raising ValidationError on anything else."""
+    if "<" not in markup and "&" not in markup:
+        text = _WS.sub(" ", markup)
+        return (Text(text),) if text else ()
+    markup = _COMMENT.sub("", markup)
+    # Stack of (tag, attributes, children-so-far).
+    stack: list[tuple[str, dict[str, str], list[Inline]]] = [("", {}, [])]
+    pos = 0
+    for m in _TAG.finditer(markup):
+        _add_text(stack[-1][2], markup[pos : m.start()])
+        pos = m.end()
+        closing, name, raw_attrs, _selfclosing = m.group(1), m.group(2).lower(), m.group(3), m.group(4)
+        name = _ALIASES.get(name, name)
+        if name == "br":
+            stack[-1][2].append(LineBreak())
+            continue
+        if name not in SPAN_KINDS and name != "a":
+            raise ValidationError("", f"tag <{name}> is not allowed in text (allowed: {_ALLOWED})")
+        if closing:
+            if stack[-1][0] != name:
+                open_tag = stack[-1][0]
+                expected = f"</{open_tag}>" if open_tag else "no closing tag"
+                raise ValidationError("", f"</{name}> does not match: expected {expected}")
+            tag, attributes, children = stack.pop()
+            stack[-1][2].append(_make(tag, attributes, children))
+        else:
+            stack.append((name, _attributes(name, raw_attrs), []))
+    _add_text(stack[-1][2], markup[pos:])
+    if len(stack) > 1:
+        raise ValidationError("", f"<{stack[-1][0]}> is never closed")
+    return _normalise(stack[0][2])
+
+
+def _attributes(tag: str, raw: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for m in _ATTR.finditer(raw):
+        name = m.group(1).lower()
+        value = next((g for g in m.groups()[1:] if g is not None), "")
+        found[name] = html.unescape(value).strip()
+    allowed = {"href", "title"} if tag == "a" else set()
+    extra = sorted(set(found) - allowed)
+    if extra:
+        # Drop harmless presentation attributes; refuse anything that could run code.
+        dangerous = [a for a in extra if a.startswith("on") or a in {"style", "src"}]
+        if dangerous:
+            raise ValidationError("", f"attribute {dangerous[0]!r} is not allowed on <{tag}>")
+    if tag == "a" and "href" not in found:
+        raise ValidationError("", "<a> needs an href")
+    return {k: v for k, v in found.items() if k in allowed}
+
+
+def _make(tag: str, attributes: dict[str, str], children: list[Inline]) -> Inline:
+    if tag == "a":
+        try:
+            return Link(href=attributes["href"], children=tuple(children), title=attributes.get("title") or None)
+        except ValidationError as exc:
+            raise ValidationError("", exc.rule) from None
+    return Span(kind=tag, children=tuple(children))  # type: ignore[arg-type]
+
+
+def _add_text(children: list[Inline], raw: str) -> None:
+    if raw:
+        if "<" in raw and re.search(r"<[A-Za-z/!]", raw):
+            raise ValidationError("", f"malformed tag near {raw[raw.index('<') :][:30]!r}")
+        children.append(Text(html.unescape(raw)))
+
+
+def _normalise(nodes: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Merge neighbouring text runs and collapse white space, as HTML rendering would."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            text = _WS.sub(" ", node.text)
+            if out and isinstance(out[-1], Text):
+                text = out.pop().text + text  # type: ignore[union-attr]
+                text = _WS.sub(" ", text)
+            if text:
+                out.append(Text(text))
+        elif isinstance(node, Span):
+            out.append(Span(kind=node.kind, children=_normalise(node.children)))
+        elif isinstance(node, Link):
+            out.append(Link(href=node.href, children=_normalise(node.children), title=node.title))
+        else:
+            out.append(node)
+    # Trim the ends of the outermost run only.
+    if out and isinstance(out[0], Text):
+        out[0] = Text(out[0].text.lstrip())
+        if not out[0].text:
+            out.pop(0)
+    if out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text.rstrip())
+        if not out[-1].text:
+            out.pop()
+    return tuple(out)
+
+
+def _to_nodes(value: object) -> tuple[Inline, ...]:
+    if isinstance(value, str):
+        return _parse(value)
+    if isinstance(value, (tuple, list)):
+        for node in value:
+            if not isinstance(node, (Text, LineBreak, Span, Link)):
+                raise ValidationError(
+                    "", f"inline node must be Text, Span, Link or LineBreak, not {type(node).__name__}"
+                )
+        return _normalise(value)
+    raise ValidationError("", f"inline text must be a string or nodes, not {type(value).__name__}")
+
+
+@attrs.frozen(kw_only=False, cache_hash=True)
+class InlineText:
+    """Checked running text: plain characters with a few kinds of inline markup.
+
+    Build it from markup (``InlineText.parse('Hi <em>there</em>')``), from plain text that is
+    never interpreted as markup (``InlineText.plain('a < b & c')``), or from nodes.
+    """
+
+    nodes: tuple[Inline, ...] = attrs.field(converter=_to_nodes)
+
+    @classmethod
+    def parse(cls, markup: str) -> InlineText:
+        """Parse the inline HTML subset; raises :class:`ValidationError` naming the problem."""
+        return cls(markup)
+
+    @classmethod
+    def plain(cls, text: str) -> InlineText:
+        """Wrap text that must be kept literally (``<`` and ``&`` stay characters)."""
+        text = _WS.sub(" ", text).strip()
+        return cls((Text(text),) if text else ())
+
+    def plain_text(self) -> str:
+        """The text without any markup; line breaks become newlines."""
+        return "".join(_plain(self.nodes))
+
+    def markup(self) -> str:
+        """The canonical markup for these nodes; ``InlineText(x.markup()) == x``."""
+        return "".join(_markup(self.nodes))
+
+    def links(self) -> Iterator[Link]:
+        """Every link, depth first, in reading order."""
+        yield from _links(self.nodes)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes)
+
+    def __str__(self) -> str:
+        return self.plain_text()
+
+
+def _plain(nodes: tuple[Inline, ...]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node.text
+        elif isinstance(node, LineBreak):
+            yield "\n"
+        else:
+            yield from _plain(node.children)
+
+
+def _markup(nodes: tuple[Inline, ...]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Text):
+            yield html.escape(node.text, quote=False)
+        elif isinstance(node, LineBreak):
+            yield "<br>"
+        elif isinstance(node, Span):
+            yield f"<{node.kind}>"
+            yield from _markup(node.children)
+            yield f"</{node.kind}>"
+        else:
+            title = f' title="{html.escape(node.title)}"' if node.title else ""
+            yield f'<a href="{html.escape(node.href)}"{title}>'
+            yield from _markup(node.children)
+            yield "</a>"
+
+
+def _links(nodes: tuple[Inline, ...]) -> Iterator[Link]:
+    for node in nodes:
+        if isinstance(node, Link):
+            yield node
+            yield from _links(node.children)
+        elif isinstance(node, Span):
+            yield from _links(node.children)
+
+
+def to_inline(value: object) -> InlineText:
+    """Attrs converter: accept an :class:`InlineText`, markup, or nodes."""
+    if isinstance(value, InlineText):
+        return value
+    return InlineText(value)
+
+
+def to_optional_inline(value: object) -> InlineText | None:
+    """Attrs converter for optional inline text: ``None`` and empty strings stay ``None``."""
+    if value is None or value == "":
+        return None
+    return to_inline(value)

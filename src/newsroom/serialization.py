@@ -1,0 +1,312 @@
+"""The native JSON form of the model, built with cattrs, and its JSON Schema.
+
+The JSON is lossless: ``loads(dumps(article)) == article`` for every valid article. Each
+document carries ``format_version`` so that later releases can read older files. Fields equal
+to their default are left out; inline text is stored as its canonical markup; body blocks
+carry a ``type`` key.
+
+This module and the JSON plugin are the only places that import cattrs. It does no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import types
+import typing
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Final, Literal, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from newsroom.articles import BLOCK_TYPES, Article, Block, Edition, Person, Section
+from newsroom.errors import ValidationError
+from newsroom.inline import InlineText
+from newsroom.states import HistoryEntry
+
+
+__all__ = [
+    "FORMAT_VERSION",
+    "converter",
+    "dumps",
+    "from_dict",
+    "json_schema",
+    "loads",
+    "to_dict",
+]
+
+FORMAT_VERSION: Final = 1
+"""The version of the native JSON layout written by this release."""
+
+_SCHEMA_ID = "https://newsroom-editorial.readthedocs.io/schema/article-1.json"
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_structure_hook(date, _structure_date)
+    conv.register_unstructure_hook(InlineText, InlineText.markup)
+    conv.register_structure_hook(InlineText, lambda v, _t: InlineText(v))
+    conv.register_unstructure_hook(types.MappingProxyType, dict)
+    conv.register_structure_hook_func(lambda t: t == Mapping[str, str], lambda v, _t: v)
+    conv.register_unstructure_hook(frozenset, sorted)
+
+    for cls in BLOCK_TYPES.values():
+        conv.register_unstructure_hook(cls, _tagged_unstructure(conv, cls))
+        conv.register_structure_hook(cls, _tagged_structure(conv, cls))
+    conv.register_unstructure_hook(Block, lambda b: conv.unstructure(b, type(b)))
+    conv.register_structure_hook(Block, _structure_block(conv))
+
+    for named in (Person, Section):
+        # Derived slugs are written out: a later slugify must not move a published URL.
+        conv.register_unstructure_hook(
+            named,
+            make_dict_unstructure_fn(named, conv, _cattrs_omit_if_default=True, slug=override(omit_if_default=False)),
+        )
+
+    # Hashes and history are written in full even when empty, so a chain reads the same everywhere.
+    conv.register_unstructure_hook(
+        HistoryEntry, make_dict_unstructure_fn(HistoryEntry, conv, _cattrs_omit_if_default=False)
+    )
+    conv.register_unstructure_hook(
+        Article,
+        make_dict_unstructure_fn(Article, conv, _cattrs_omit_if_default=True, guid=override(omit_if_default=False)),
+    )
+    return conv
+
+
+def _tagged_unstructure(conv: cattrs.Converter, cls: type) -> Any:
+    inner: Any = make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
+    kind = cls.kind  # type: ignore[attr-defined]
+
+    def unstructure(block: Any) -> dict[str, Any]:
+        return {"type": kind, **inner(block)}
+
+    return unstructure
+
+
+def _tagged_structure(conv: cattrs.Converter, cls: type) -> Any:
+    inner: Any = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+    kind = cls.kind  # type: ignore[attr-defined]
+
+    def structure(value: Any, _t: Any) -> Any:
+        # Blocks are written with their type tag wherever they appear (body or media).
+        if isinstance(value, Mapping) and "type" in value:
+            if value["type"] != kind:
+                raise ValidationError("type", f"expected {kind!r}, not {value['type']!r}")
+            value = {k: v for k, v in value.items() if k != "type"}
+        return inner(value, cls)
+
+    return structure
+
+
+def _structure_block(conv: cattrs.Converter) -> Any:
+    def structure(value: Any, _t: Any) -> Block:
+        if not isinstance(value, Mapping):
+            raise ValidationError("", f"a body block must be an object, not {type(value).__name__}")
+        fields = dict(value)
+        kind = fields.pop("type", None)
+        cls = BLOCK_TYPES.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            raise ValidationError("type", f"{kind!r} is not a block type ({', '.join(BLOCK_TYPES)})")
+        return conv.structure(fields, cls)
+
+    return structure
+
+
+def _structure_datetime(value: Any, _t: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError("", f"a time must be an ISO 8601 string, not {type(value).__name__}")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("", f"{value!r} is not an ISO 8601 time such as 2026-01-16T11:01:00+04:00") from None
+
+
+def _structure_date(value: Any, _t: Any) -> date:
+    if not isinstance(value, str):
+        raise ValidationError("", f"a date must be an ISO 8601 string, not {type(value).__name__}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("", f"{value!r} is not an ISO 8601 date such as 2026-01-16") from None
+
+
+converter: Final = _make_converter()
+"""The cattrs converter for the model; use it to (un)structure any model class."""
+
+
+def to_dict(article: Article) -> dict[str, Any]:
+    """The article as JSON-ready data, with ``format_version`` first."""
+    return {"format_version": FORMAT_VERSION, **converter.unstructure(article, Article)}
+
+
+def from_dict(data: Mapping[str, Any]) -> Article:
+    """Build an article from :func:`to_dict` data.
+
+    Raises:
+        ValidationError: naming the first bad field's path, e.g. ``body[3].text``.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationError("", f"a story must be a JSON object, not {type(data).__name__}")
+    fields = dict(data)
+    version = fields.pop("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise ValidationError("format_version", f"{version!r} is not supported; this release reads {FORMAT_VERSION}")
+    try:
+        return converter.structure(fields, Article)
+    except ValidationError:
+        raise
+    except cattrs.BaseValidationError as exc:
+        raise _first_error(exc) from None
+
+
+def _first_error(exc: BaseException, path: str = "") -> ValidationError:
+    """Turn cattrs' grouped errors into one ValidationError with the full field path."""
+    if isinstance(exc, cattrs.BaseValidationError):
+        for sub in exc.exceptions:
+            step = ""
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, cattrs.AttributeValidationNote):
+                    step = note.name
+                elif isinstance(note, cattrs.IterableValidationNote):
+                    step = f"[{note.index}]"
+            joined = f"{path}.{step}" if path and step and not step.startswith("[") else path + step
+            return _first_error(sub, joined)
+    if isinstance(exc, ValidationError):
+        return exc.within(path)
+    if isinstance(exc, KeyError):
+        return ValidationError(path, f"required field {exc.args[0]!r} is missing")
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return ValidationError(path, f"unknown field(s): {', '.join(sorted(exc.extra_fields))}")
+    return ValidationError(path, str(exc) or type(exc).__name__)
+
+
+def dumps(article: Article, *, indent: int | None = 2) -> str:
+    """The article as native JSON text (UTF-8 characters kept, keys in model order)."""
+    return json.dumps(to_dict(article), ensure_ascii=False, indent=indent)
+
+
+def loads(text: str | bytes) -> Article:
+    """Read an article from native JSON text.
+
+    Raises:
+        ValidationError: for bad JSON (naming line and column) or a bad field.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"line {exc.lineno} column {exc.colno}", f"not JSON: {exc.msg}") from None
+    return from_dict(data)
+
+
+def content_dict(article: Article) -> dict[str, Any]:
+    """The article's content: everything but its state and history (what an audit hashes)."""
+    data = converter.unstructure(article, Article)
+    data.pop("state", None)
+    data.pop("history", None)
+    return data  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the native JSON form, generated from the model."""
+    defs: dict[str, Any] = {}
+    root = _class_schema(Article, defs)
+    root["properties"] = {"format_version": {"const": FORMAT_VERSION}, **root["properties"]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": _SCHEMA_ID,
+        "title": "newsroom Article",
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def edition_schema() -> dict[str, Any]:  # pragma: no cover - reserved for editions in JSON
+    """The schema of an edition (not yet a file format of its own)."""
+    defs: dict[str, Any] = {}
+    return {**_class_schema(Edition, defs), "$defs": defs}
+
+
+def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    kind = getattr(cls, "kind", None)
+    if isinstance(kind, str) and cls in BLOCK_TYPES.values():
+        props["type"] = {"const": kind}
+        required.append("type")
+    for field in attrs.fields(cls):
+        schema = _type_schema(hints[field.name], defs)
+        if field.__doc__ if hasattr(field, "__doc__") else None:
+            pass
+        props[field.name] = schema
+        if field.default is attrs.NOTHING:
+            required.append(field.name)
+    out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        out["required"] = required
+    if cls.__doc__:
+        out["description"] = cls.__doc__.strip().split("\n\n")[0].replace("\n", " ")
+    return out
+
+
+def _ref(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    name = cls.__name__
+    if name not in defs:
+        defs[name] = {}  # reserve first: classes may refer to each other
+        defs[name] = _class_schema(cls, defs)
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = get_origin(tp)
+    if tp is Block:
+        return {"oneOf": [_ref(cls, defs) for cls in BLOCK_TYPES.values()]}
+    if origin in (typing.Union, types.UnionType):
+        args = get_args(tp)
+        if set(args) == set(get_args(Block)):
+            return _type_schema(Block, defs)
+        return {"anyOf": [_type_schema(a, defs) for a in args]}
+    if tp is type(None):
+        return {"type": "null"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is float:
+        return {"type": "number"}
+    if tp is str:
+        return {"type": "string"}
+    if tp is datetime:
+        return {"type": "string", "format": "date-time"}
+    if tp is date:
+        return {"type": "string", "format": "date"}
+    if tp is InlineText:
+        return {
+            "type": "string",
+            "description": "inline markup: text with <em>, <strong>, <a href>, <br>, <q>, <sub>, <sup>",
+        }
+    if origin is Literal:
+        return {"enum": list(get_args(tp))}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"enum": [m.value for m in tp]}
+    if origin in (tuple, frozenset):
+        args = get_args(tp)
+        return {"type": "array", "items": _type_schema(args[0], defs)}
+    if origin in (Mapping, dict) or tp is Mapping:
+        return {"type": "object", "additionalProperties": {"type": "string"}}
+    if attrs.has(tp):
+        return _ref(tp, defs)
+    msg = f"no JSON Schema mapping for {tp!r}"  # pragma: no cover - guards new field types
+    raise TypeError(msg)  # pragma: no cover

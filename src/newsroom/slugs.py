@@ -1,0 +1,55 @@
+"""Slugs: the one place newsroom turns text into URL-safe names.
+
+This is the only module that imports python-slugify. Everything else calls
+:func:`make_slug` and :func:`unique_slug`, so a story's slug is the same whichever part of the
+library made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from slugify import slugify
+
+
+__all__ = ["DEFAULT_MAX_LENGTH", "make_slug", "unique_slug"]
+
+DEFAULT_MAX_LENGTH = 80
+"""Slugs are cut at a word boundary to this many characters by default."""
+
+
+def make_slug(text: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
+    """Make a lowercase ASCII slug, transliterating other scripts.
+
+    Words are never cut in half: a slug longer than ``max_length`` ends at the last whole
+    word that fits (a single word longer than the limit is cut).
+
+    >>> make_slug("Япония и Италия договорились")
+    'iaponiia-i-italiia-dogovorilis'
+    >>> make_slug("Japan, Italy unite on Ukraine", max_length=18)
+    'japan-italy-unite'
+    """
+    if max_length < 1:
+        msg = f"max_length must be at least 1, not {max_length}"
+        raise ValueError(msg)
+    return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True))
+
+
+def unique_slug(slug: str, existing: Collection[str], *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
+    """Return ``slug``, or ``slug-2``, ``slug-3``... whichever is not in ``existing``.
+
+    The suffix never pushes the result past ``max_length``: the base is shortened instead.
+
+    >>> unique_slug("budget", {"budget", "budget-2"})
+    'budget-3'
+    """
+    if slug not in existing:
+        return slug
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        base = slug[: max_length - len(suffix)].rstrip("-")
+        candidate = base + suffix
+        if candidate not in existing:
+            return candidate
+        n += 1

@@ -1,0 +1,552 @@
+"""Publish states as one table, and the pure functions that move a story through it.
+
+:data:`MOVES` is the whole workflow: every legal (state, action) pair and where it leads.
+:func:`transition` checks the actor's permission, then the table, then the action's guards,
+and returns a new :class:`~newsroom.articles.Article` with a hash-chained
+:class:`HistoryEntry`. The verbs (:func:`submit`, :func:`publish`, :func:`kill`...) are thin
+wrappers. Nothing here mutates anything or reads the clock itself: "now" comes from the
+injected ``clock``.
+
+This module is part of the model: it must never import lxml, a plugin or the CLI.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+import attrs
+
+from newsroom.errors import GuardError, PermissionDenied, TransitionError, ValidationError
+from newsroom.validators import aware_datetime, clean_text, non_empty, optional_text, str_set, str_tuple
+
+
+if TYPE_CHECKING:
+    from newsroom.articles import Article
+
+
+__all__ = [
+    "MOVES",
+    "PUBLIC_STATES",
+    "Action",
+    "Actor",
+    "EmbargoRule",
+    "HistoryEntry",
+    "Move",
+    "PermissionCheck",
+    "PublishState",
+    "Workflow",
+    "allowed_actions",
+    "approve",
+    "can_transition",
+    "correct",
+    "kill",
+    "publish",
+    "republish",
+    "schedule",
+    "send_back",
+    "spike",
+    "submit",
+    "transition",
+    "unpublish",
+    "unschedule",
+    "unspike",
+    "update",
+    "workflow_mermaid",
+]
+
+Clock = Callable[[], datetime]
+
+
+class PublishState(enum.StrEnum):
+    """Where a story stands."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    KILLED = "killed"
+    SPIKED = "spiked"
+
+
+class Action(enum.StrEnum):
+    """What an editor does to a story."""
+
+    SUBMIT = "submit"
+    SEND_BACK = "send_back"
+    APPROVE = "approve"
+    SCHEDULE = "schedule"
+    UNSCHEDULE = "unschedule"
+    PUBLISH = "publish"
+    UPDATE = "update"
+    CORRECT = "correct"
+    UNPUBLISH = "unpublish"
+    REPUBLISH = "republish"
+    KILL = "kill"
+    SPIKE = "spike"
+    UNSPIKE = "unspike"
+
+
+PUBLIC_STATES: Final = frozenset({PublishState.PUBLISHED, PublishState.KILLED})
+"""States in which the story has been seen by the public (a killed story shows its notice)."""
+
+LOCKED_STATES: Final = frozenset(
+    {
+        PublishState.APPROVED,
+        PublishState.SCHEDULED,
+        PublishState.PUBLISHED,
+        PublishState.UNPUBLISHED,
+        PublishState.KILLED,
+    }
+)
+"""States in which the text may change only through a transition (update, correct, send back)."""
+
+
+class Move:
+    """One row of the table: ``action`` takes a story from ``source`` to ``target``."""
+
+    __slots__ = ("action", "new_version", "review", "source", "target")
+
+    def __init__(
+        self,
+        source: PublishState,
+        action: Action,
+        target: PublishState,
+        *,
+        review: bool | None = None,
+        new_version: bool = False,
+    ) -> None:
+        self.source = source
+        self.action = action
+        self.target = target
+        self.review = review
+        """``False``: the move exists only where review is not required (small desks)."""
+        self.new_version = new_version
+        """Whether the move makes a new public version."""
+
+    def __repr__(self) -> str:
+        return f"Move({self.source.value} --{self.action.value}--> {self.target.value})"
+
+
+S, A = PublishState, Action
+
+MOVES: Final[tuple[Move, ...]] = (
+    Move(S.DRAFT, A.SUBMIT, S.IN_REVIEW),
+    Move(S.DRAFT, A.SCHEDULE, S.SCHEDULED, review=False),
+    Move(S.DRAFT, A.PUBLISH, S.PUBLISHED, review=False),
+    Move(S.DRAFT, A.SPIKE, S.SPIKED),
+    Move(S.IN_REVIEW, A.SEND_BACK, S.DRAFT),
+    Move(S.IN_REVIEW, A.APPROVE, S.APPROVED),
+    Move(S.IN_REVIEW, A.SPIKE, S.SPIKED),
+    Move(S.APPROVED, A.SEND_BACK, S.DRAFT),
+    Move(S.APPROVED, A.SCHEDULE, S.SCHEDULED),
+    Move(S.APPROVED, A.PUBLISH, S.PUBLISHED),
+    Move(S.APPROVED, A.SPIKE, S.SPIKED),
+    Move(S.SCHEDULED, A.UNSCHEDULE, S.APPROVED),
+    Move(S.SCHEDULED, A.PUBLISH, S.PUBLISHED),
+    Move(S.PUBLISHED, A.UPDATE, S.PUBLISHED, new_version=True),
+    Move(S.PUBLISHED, A.CORRECT, S.PUBLISHED, new_version=True),
+    Move(S.PUBLISHED, A.UNPUBLISH, S.UNPUBLISHED),
+    Move(S.PUBLISHED, A.KILL, S.KILLED, new_version=True),
+    Move(S.UNPUBLISHED, A.REPUBLISH, S.PUBLISHED),
+    Move(S.UNPUBLISHED, A.KILL, S.KILLED, new_version=True),
+    Move(S.SPIKED, A.UNSPIKE, S.DRAFT),
+)
+"""The workflow. Killed is final; spiked is left only by unspike."""
+
+del S, A
+
+
+class EmbargoRule(enum.StrEnum):
+    """What publishing before the embargo does."""
+
+    REFUSE = "refuse"
+    """Refuse: schedule the story for its embargo time instead."""
+    WITHHOLD = "withhold"
+    """Publish, but the story is withheld from public formats until the embargo lifts."""
+
+
+@attrs.frozen(kw_only=True)
+class Actor:
+    """Someone who acts on stories: a name, roles, and the desks (section paths) they work."""
+
+    name: str = attrs.field(converter=clean_text, validator=non_empty)
+    """How the actor is recorded in history."""
+    roles: frozenset[str] = attrs.field(factory=frozenset, converter=str_set)
+    """Role names, e.g. ``reporter``, ``editor``, ``legal``."""
+    desks: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple)
+    """Section paths they work on; ``world`` covers ``world/europe``."""
+
+
+class PermissionCheck(Protocol):
+    """Anything that can refuse an actor a move (see :mod:`newsroom.permissions`)."""
+
+    def refusal(self, actor: Actor, action: Action, state: PublishState, section: str | None) -> str | None:
+        """Return the rule that refuses the move, or ``None`` if it is allowed."""
+
+
+@attrs.frozen(kw_only=True)
+class Workflow:
+    """A newsroom's workflow settings."""
+
+    review_required: bool = True
+    """When false, drafts may be published or scheduled directly (small desks)."""
+    embargo: EmbargoRule = attrs.field(default=EmbargoRule.WITHHOLD, converter=EmbargoRule)
+    """What publishing before the embargo does."""
+    permissions: PermissionCheck | None = None
+    """Who may do what; ``None`` lets every actor do every legal move."""
+
+    def moves(self) -> tuple[Move, ...]:
+        """The rows of :data:`MOVES` that apply under these settings."""
+        if self.review_required:
+            return tuple(m for m in MOVES if m.review is not False)
+        return MOVES
+
+
+DEFAULT_WORKFLOW: Final = Workflow()
+
+
+@attrs.frozen(kw_only=True)
+class HistoryEntry:
+    """One transition, as recorded in the story's history."""
+
+    action: Action = attrs.field(converter=Action)
+    """What was done."""
+    from_state: PublishState = attrs.field(converter=PublishState)
+    """The state before."""
+    to_state: PublishState = attrs.field(converter=PublishState)
+    """The state after."""
+    at: datetime = attrs.field(validator=aware_datetime)
+    """When."""
+    actor: str = attrs.field(converter=clean_text, validator=non_empty)
+    """Who."""
+    version: int = attrs.field(default=1)
+    """The story's version after the move."""
+    note: str | None = attrs.field(default=None, converter=optional_text)
+    """Why, in the actor's words. Internal: never shown in a public rendition."""
+    content_hash: str = ""
+    """SHA-256 of the story's content after the move (see :mod:`newsroom.audit`)."""
+    prev_hash: str = ""
+    """The ``entry_hash`` of the entry before, empty for the first."""
+    entry_hash: str = ""
+    """SHA-256 over this entry's fields, chaining it to the one before."""
+
+
+def allowed_actions(state: PublishState, workflow: Workflow = DEFAULT_WORKFLOW) -> tuple[Action, ...]:
+    """The actions the table allows from ``state``."""
+    return tuple(m.action for m in workflow.moves() if m.source is state)
+
+
+def _move(state: PublishState, action: Action, workflow: Workflow) -> Move:
+    for move in workflow.moves():
+        if move.source is state and move.action is action:
+            return move
+    allowed = [a.value for a in allowed_actions(state, workflow)]
+    message = None
+    if any(m.source is state and m.action is action for m in MOVES):
+        message = (
+            f"cannot {action.value} a story that is {state.value} while review is required; "
+            f"allowed actions from {state.value}: {', '.join(allowed)}"
+        )
+    raise TransitionError(state.value, action.value, allowed, message)
+
+
+def can_transition(
+    article: Article, action: Action | str, *, actor: Actor | None = None, workflow: Workflow = DEFAULT_WORKFLOW
+) -> bool:
+    """Whether the table (and, given an actor, the permissions) allow ``action`` now.
+
+    Guards that need the action's arguments (a schedule time, a kill reason) are not run.
+    """
+    action = Action(action)
+    if not any(m.source is article.state and m.action is action for m in workflow.moves()):
+        return False
+    if actor is not None and workflow.permissions is not None:
+        section = article.section.path if article.section else None
+        return workflow.permissions.refusal(actor, action, article.state, section) is None
+    return True
+
+
+def transition(
+    article: Article,
+    action: Action | str,
+    *,
+    actor: Actor,
+    clock: Clock,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+    note: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+    correction: tuple[str, str] | None = None,
+) -> Article:
+    """Apply ``action`` to ``article`` and return the new story with a history entry.
+
+    Order of checks: the actor's permission, the table, then the action's guards. Each
+    failure raises a :class:`~newsroom.errors.TransitionError` subclass that says why and
+    lists the actions that are allowed.
+
+    Args:
+        article: The story.
+        action: What to do.
+        actor: Who does it; recorded in history and checked against ``workflow.permissions``.
+        clock: Returns "now" as an aware datetime.
+        workflow: The newsroom's settings.
+        note: The actor's note (required for kill, where it is the reason).
+        changes: Field changes that come with an update or correction.
+        at: The time for schedule.
+        correction: ``(kind, text)`` for correct.
+    """
+    from newsroom import audit
+
+    action = Action(action)
+    state = article.state
+    allowed = [a.value for a in allowed_actions(state, workflow)]
+    if workflow.permissions is not None:
+        section = article.section.path if article.section else None
+        rule = workflow.permissions.refusal(actor, action, state, section)
+        if rule is not None:
+            raise PermissionDenied(state.value, action.value, allowed, actor.name, rule)
+    move = _move(state, action, workflow)
+    now = clock()
+    if not isinstance(now, datetime) or now.utcoffset() is None:  # type: ignore[redundant-expr]
+        raise ValidationError("clock", f"must return an aware datetime, not {now!r}")
+    fields: dict[str, Any] = dict(changes or {})
+    forbidden = sorted(set(fields) & {"guid", "version", "state", "history", "corrections"})
+    if forbidden:
+        raise ValidationError(forbidden[0], "is managed by the workflow and cannot be changed with an action")
+    if fields and action not in {Action.UPDATE, Action.CORRECT}:
+        raise ValidationError("changes", f"only update and correct change a story's content, not {action.value}")
+    reasons = list(_guards(article, action, now=now, at=at, note=note, correction=correction, workflow=workflow))
+    if reasons:
+        raise GuardError(state.value, action.value, allowed, reasons)
+
+    version = article.version + 1 if move.new_version else article.version
+    fields["state"] = move.target
+    fields["version"] = version
+    if action is Action.SCHEDULE:
+        fields["scheduled_for"] = at
+    elif action in {Action.UNSCHEDULE, Action.PUBLISH}:
+        fields["scheduled_for"] = None
+    if action is Action.PUBLISH:
+        fields.setdefault("published", article.published or now)
+        fields.setdefault("modified", now)
+    if move.new_version:
+        fields.setdefault("modified", now)
+    if correction is not None:
+        from newsroom.articles import Correction
+
+        kind, text = correction
+        fields["corrections"] = (*article.corrections, Correction(kind=kind, text=text, at=now, version=version))
+    if action is Action.PUBLISH and article.is_embargoed(now):
+        note = (note + " " if note else "") + f"(withheld until {article.embargo_until.isoformat()})"  # type: ignore[union-attr]
+    entry = HistoryEntry(
+        action=action, from_state=state, to_state=move.target, at=now, actor=actor.name, version=version, note=note
+    )
+    # Build the new content first (history unchanged), then seal the entry against it.
+    staged = attrs.evolve(article, history=(*article.history, entry), **fields)
+    sealed = audit.seal(entry, staged, article.history[-1] if article.history else None)
+    return attrs.evolve(staged, history=(*article.history, sealed))
+
+
+def _guards(
+    article: Article,
+    action: Action,
+    *,
+    now: datetime,
+    at: datetime | None,
+    note: str | None,
+    correction: tuple[str, str] | None,
+    workflow: Workflow,
+) -> Iterable[str]:
+    if action in {Action.PUBLISH, Action.SCHEDULE, Action.REPUBLISH}:
+        yield from _publishable(article)
+    if action is Action.SCHEDULE:
+        if at is None:
+            yield "schedule needs a time (at=...)"
+        elif at.tzinfo is None:
+            yield f"schedule time {at.isoformat()} has no time zone"
+        elif at <= now:
+            yield f"schedule time {at.isoformat()} is not in the future (now is {now.isoformat()})"
+        elif article.embargo_until and at < article.embargo_until and workflow.embargo is EmbargoRule.REFUSE:
+            yield f"schedule time {at.isoformat()} is before the embargo ({article.embargo_until.isoformat()})"
+    if action is Action.PUBLISH and article.is_embargoed(now) and workflow.embargo is EmbargoRule.REFUSE:
+        when = article.embargo_until.isoformat()  # type: ignore[union-attr]
+        yield f"the story is embargoed until {when}; schedule it for then, or use the 'withhold' embargo rule"
+    if action is Action.KILL and not (note and note.strip()):
+        yield "kill needs a reason (note=...)"
+    if action is Action.CORRECT and (correction is None or not correction[1].strip()):
+        yield "correct needs the correction's kind and text"
+
+
+def _publishable(article: Article) -> Iterable[str]:
+    from newsroom.attribution import obligations
+
+    if not article.headline.strip():
+        yield "it needs a headline"
+    if not article.body:
+        yield "it needs a body"
+    if article.section is None:
+        yield "it needs a section"
+    if not article.bylines and not article.sources and article.publisher is None:
+        yield "it needs a byline or a source credit"
+    for owed in obligations(article):
+        if not owed.url:
+            yield f"attribution to {owed.source} has no link to place"
+
+
+# --------------------------------------------------------------------------- verbs
+
+
+def submit(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Send a draft for review."""
+    return transition(article, Action.SUBMIT, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def send_back(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Return a story in review (or approved) to its author as a draft."""
+    return transition(article, Action.SEND_BACK, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def approve(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Approve a story in review for publication."""
+    return transition(article, Action.APPROVE, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def schedule(
+    article: Article,
+    *,
+    at: datetime,
+    actor: Actor,
+    clock: Clock,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+    note: str | None = None,
+) -> Article:
+    """Schedule publication at ``at``, which must lie in the future."""
+    return transition(article, Action.SCHEDULE, actor=actor, clock=clock, workflow=workflow, note=note, at=at)
+
+
+def unschedule(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Take a scheduled story off the schedule (back to approved)."""
+    return transition(article, Action.UNSCHEDULE, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def publish(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Publish now (an approved or scheduled story, or a draft where review is not required)."""
+    return transition(article, Action.PUBLISH, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def update(
+    article: Article,
+    *,
+    actor: Actor,
+    clock: Clock,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+    note: str | None = None,
+    **changes: Any,
+) -> Article:
+    """Publish a new version with ``changes`` (e.g. ``body=...``, ``headline=...``)."""
+    return transition(article, Action.UPDATE, actor=actor, clock=clock, workflow=workflow, note=note, changes=changes)
+
+
+def correct(
+    article: Article,
+    *,
+    text: str,
+    kind: str = "correction",
+    actor: Actor,
+    clock: Clock,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+    note: str | None = None,
+    **changes: Any,
+) -> Article:
+    """Publish a corrected version with ``changes`` and a correction record saying ``text``.
+
+    ``kind`` is ``correction``, ``clarification`` or ``retraction``.
+    """
+    return transition(
+        article,
+        Action.CORRECT,
+        actor=actor,
+        clock=clock,
+        workflow=workflow,
+        note=note,
+        changes=changes,
+        correction=(kind, text),
+    )
+
+
+def unpublish(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Take a story down without killing it; it can be republished."""
+    return transition(article, Action.UNPUBLISH, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def republish(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Put an unpublished story back up."""
+    return transition(article, Action.REPUBLISH, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def kill(
+    article: Article,
+    *,
+    reason: str,
+    notice: str | None = None,
+    actor: Actor,
+    clock: Clock,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+) -> Article:
+    """Kill a story for good: a new version whose public form is only the kill notice.
+
+    ``reason`` is internal (history); ``notice`` is what readers and partners see, recorded as a
+    retraction. Without it a standard notice is used.
+    """
+    text = notice or "This story has been withdrawn by the publisher."
+    return transition(
+        article, Action.KILL, actor=actor, clock=clock, workflow=workflow, note=reason, correction=("retraction", text)
+    )
+
+
+def spike(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Set an unpublished story aside (the newsroom's bin)."""
+    return transition(article, Action.SPIKE, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def unspike(
+    article: Article, *, actor: Actor, clock: Clock, workflow: Workflow = DEFAULT_WORKFLOW, note: str | None = None
+) -> Article:
+    """Bring a spiked story back as a draft."""
+    return transition(article, Action.UNSPIKE, actor=actor, clock=clock, workflow=workflow, note=note)
+
+
+def workflow_mermaid(workflow: Workflow | None = None) -> str:
+    """The workflow as a Mermaid state diagram, drawn from :data:`MOVES`.
+
+    Moves that exist only where review is not required are drawn dashed and marked.
+    """
+    lines = ["stateDiagram-v2", "    [*] --> draft"]
+    for m in workflow.moves() if workflow else MOVES:
+        label = (
+            m.action.value + (" (no review)" if m.review is False else "") + (" +1 version" if m.new_version else "")
+        )
+        lines.append(f"    {m.source.value} --> {m.target.value}: {label}")
+    lines.append("    killed --> [*]")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,303 @@
+"""Helpers for testing newsroom plugins and code that uses newsroom.
+
+- :func:`plugin_host` builds a fresh host with the built-ins and your plugins, without
+  entry points, so tests see exactly what they register.
+- :func:`registered` adds a plugin to a host for the length of a ``with`` block.
+- :class:`FixedClock` is an injectable clock that you move by hand.
+- :func:`sample_article` is a complete story using every field and every block type.
+- :func:`articles` is a hypothesis strategy for any valid article (needs ``hypothesis``,
+  installed with the ``testing`` extra).
+- :func:`check_exporter` runs the contract every exporter must meet.
+
+This module is public API for plugin authors. It must not be imported by the library itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from newsroom.articles import (
+    Article,
+    BlockQuote,
+    Concept,
+    Dateline,
+    Embed,
+    Heading,
+    Image,
+    ListBlock,
+    Paragraph,
+    Person,
+    Place,
+    PullQuote,
+    Rights,
+    Section,
+)
+from newsroom.attribution import AttributionPolicy, Source, SourceRole
+from newsroom.exporting import Rendition, export
+from newsroom.plugins import BUILTIN_PLUGINS, PluginHost, make_plugin_manager
+from newsroom.states import Action, Actor, Workflow, transition
+
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+
+__all__ = [
+    "EDITOR",
+    "FixedClock",
+    "articles",
+    "check_exporter",
+    "plugin_host",
+    "registered",
+    "sample_article",
+]
+
+EDITOR = Actor(name="Test Editor", roles={"editor-in-chief"}, desks=("",))
+"""An actor allowed everything under the default permission policy."""
+
+CALIBER = Source(
+    name="Caliber.Az",
+    home="https://caliber.az",
+    policy=AttributionPolicy(notice="Any use of materials is allowed only if there is a hyperlink to Caliber.az"),
+)
+
+
+def plugin_host(
+    *plugins: object, builtins: tuple[str, ...] = BUILTIN_PLUGINS, disabled: tuple[str, ...] = ()
+) -> PluginHost:
+    """A fresh host: the built-ins plus ``plugins``, and no entry points."""
+    return PluginHost(make_plugin_manager(builtins=builtins, entry_points=False, plugins=plugins, disabled=disabled))
+
+
+@contextlib.contextmanager
+def registered(plugin: object, host: PluginHost, name: str | None = None) -> Iterator[PluginHost]:
+    """Register ``plugin`` on ``host`` inside the block, and unregister it after."""
+    host.pm.register(plugin, name=name)
+    host._exporters = None  # noqa: SLF001 - the host caches what plugins registered
+    host._readers = None  # noqa: SLF001
+    try:
+        yield host
+    finally:
+        host.pm.unregister(plugin)
+        host._exporters = None  # noqa: SLF001
+        host._readers = None  # noqa: SLF001
+
+
+@attrs.define
+class FixedClock:
+    """A clock that says the same time until you ``advance`` it."""
+
+    now: datetime = attrs.field(factory=lambda: datetime(2026, 1, 16, 7, 1, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        """The current fixed time."""
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move the clock on, e.g. ``advance(hours=2)``, and return the new time."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def sample_article(*, clock: FixedClock | None = None, language: str = "en") -> Article:
+    """A draft that uses every field and every block type, owing a link to caliber.az."""
+    clock = clock or FixedClock()
+    return Article.draft(
+        guid="urn:newsroom:caliber.az:20260116:japan-italy",
+        clock=clock,
+        language=language,
+        headline="Japan, Italy unite on Ukraine, advanced defence projects in landmark talks",
+        kicker="Diplomacy",
+        deck="Leaders agree a special strategic partnership",
+        slugline="japan-italy-talks",
+        summary="Japan and Italy agreed to keep sanctions on Russia and to deepen defence ties.",
+        body=[
+            Paragraph(
+                text="Japanese Prime Minister <strong>Sanae Takaichi</strong> and Italian Prime Minister "
+                "Giorgia Meloni have agreed to continue sanctions on Russia, "
+                '<a href="https://caliber.az/en/post/japan-italy">Caliber.Az</a> reports.'
+            ),
+            Heading(text="A <em>special</em> partnership", level=2),
+            BlockQuote(
+                paragraphs=["Close collaboration between like-minded countries has become more important than ever."],
+                cite="Sanae Takaichi",
+            ),
+            PullQuote(
+                text="Security in the Euro-Atlantic and Indo-Pacific is interconnected", attribution="Joint statement"
+            ),
+            ListBlock(
+                items=["Space cooperation", "A next-generation fighter by 2035", "H<sub>2</sub>O &amp; m<sup>2</sup>"],
+                ordered=True,
+            ),
+            Image(
+                src="https://caliber.az/media/meeting.jpg",
+                alt="The two leaders shake hands in Tokyo",
+                caption="Takaichi and Meloni in <q>Tokyo</q>",
+                credit="Kyodo",
+                width=1200,
+                height=800,
+            ),
+            Embed(
+                url="https://www.youtube.com/watch?v=abc123",
+                title="Press conference",
+                provider="YouTube",
+                media="video",
+            ),
+            Paragraph(text='Contact the desk: <a href="mailto:desk@example.com">desk@example.com</a><br>Tokyo bureau'),
+        ],
+        section=Section(name="World", description="The most important world news"),
+        bylines=[
+            Person(name="Aghakazim Guliyev"),
+            Person(name="Jane Roe", role="correspondent", url="https://example.com/jane"),
+        ],
+        dateline=Dateline(place="TOKYO", date=clock.now.date()),
+        located=Place(name="Tokyo", country="JP", latitude=35.68, longitude=139.69),
+        keywords=["Japan", "Italy", "Ukraine"],
+        subjects=[Concept(code="medtop:11000000", label="politics")],
+        genre=Concept(code="genre:Current", label="Current"),
+        urgency=4,
+        canonical_url="https://news.example.com/world/japan-italy-talks",
+        media=[Image(src="https://caliber.az/media/lead.jpg", alt="Leaders at the table")],
+        rights=Rights(holder="Caliber.az", notice="Caliber.az © 2026"),
+        publisher=Source(name="Example News", home="https://news.example.com"),
+        sources=[CALIBER, Source(name="Japanese media", role=SourceRole.VIA)],
+        ed_note="Check the spelling of Takaichi before the update.",
+        extra={"views": 11},
+    )
+
+
+def check_exporter(name: str, article: Article, *, host: PluginHost, clock: FixedClock | None = None) -> Rendition:
+    """Run the exporter contract on ``article`` and return the rendition.
+
+    Checks: the export passes the whole pipeline (attribution proved), the result is a
+    :class:`Rendition` with the exporter's media type and suffix, and a second export gives
+    byte-identical output.
+    """
+    clock = clock or FixedClock()
+    exporter = host.exporter(name)
+    first = export(article, name, clock=clock, host=host)
+    second = export(article, name, clock=clock, host=host)
+    if first.content != second.content:
+        msg = f"exporter {name!r} is not deterministic: two exports of one story differ"
+        raise AssertionError(msg)
+    if first.media_type != exporter.media_type:
+        msg = f"exporter {name!r} declares {exporter.media_type} but rendered {first.media_type}"
+        raise AssertionError(msg)
+    if not first.filename.endswith(exporter.suffix) or "/" in first.filename:
+        msg = f"exporter {name!r} suggested {first.filename!r}, which is not a bare name ending in {exporter.suffix}"
+        raise AssertionError(msg)
+    return first
+
+
+def articles(*, with_history: bool = True) -> SearchStrategy[Article]:
+    """A hypothesis strategy for valid articles: every block type, corrections, history."""
+    from hypothesis import strategies as st
+
+    words = (
+        st.text(
+            alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs", "P", "S"), exclude_characters="\x85\xa0"),
+            min_size=1,
+            max_size=40,
+        )
+        .map(str.strip)
+        .filter(bool)
+    )
+    tz = st.sampled_from([UTC, datetime(2026, 1, 1, tzinfo=UTC).astimezone().tzinfo or UTC])
+    times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=tz)  # noqa: DTZ001
+    urls = st.builds(
+        lambda host, path: f"https://{host}.example.org/{path}",
+        st.from_regex(r"[a-z]{1,12}", fullmatch=True),
+        st.from_regex(r"[a-z0-9-]{0,20}", fullmatch=True),
+    )
+    inline = st.one_of(
+        words.map(lambda w: w.replace("<", " ").replace("&", " ").strip() or "x"),
+        st.builds(lambda a, b: f"{_esc(a)} <em>{_esc(b)}</em>", words, words),
+        st.builds(lambda a, u: f'<a href="{u}">{_esc(a)}</a> <strong>b</strong><br>c', words, urls),
+        st.builds(lambda a: f"H<sub>2</sub>O <q>{_esc(a)}</q> m<sup>2</sup>", words),
+    )
+    blocks = st.one_of(
+        st.builds(Paragraph, text=inline),
+        st.builds(Heading, text=inline, level=st.integers(2, 6)),
+        st.builds(BlockQuote, paragraphs=st.lists(inline, min_size=1, max_size=3), cite=st.none() | words),
+        st.builds(PullQuote, text=inline, attribution=st.none() | words),
+        st.builds(ListBlock, items=st.lists(inline, min_size=1, max_size=4), ordered=st.booleans()),
+        st.builds(
+            Image,
+            src=urls,
+            alt=words,
+            caption=st.none() | inline,
+            credit=st.none() | words,
+            width=st.none() | st.integers(1, 5000),
+            height=st.none() | st.integers(1, 5000),
+        ),
+        st.builds(Embed, url=urls, title=st.none() | words, media=st.sampled_from(["link", "video", "audio", "post"])),
+    )
+    sources = st.lists(
+        st.builds(
+            Source,
+            name=words,
+            home=urls,
+            policy=st.none() | st.just(AttributionPolicy()),
+            role=st.sampled_from(list(SourceRole)),
+        ),
+        max_size=3,
+    )
+    base = st.builds(
+        Article,
+        guid=st.uuids().map(lambda u: f"urn:uuid:{u}"),
+        language=st.sampled_from(["en", "ru", "az", "en-GB", "de"]),
+        headline=words,
+        kicker=st.none() | words,
+        deck=st.none() | words,
+        summary=st.none() | words,
+        body=st.lists(blocks, min_size=1, max_size=8),
+        section=st.builds(
+            Section, name=words.filter(lambda w: any(c.isalnum() for c in w)), description=st.none() | words
+        ),
+        bylines=st.lists(st.builds(Person, name=words.filter(lambda w: any(c.isalnum() for c in w))), max_size=3),
+        keywords=st.lists(words, max_size=4),
+        subjects=st.lists(
+            st.builds(Concept, code=st.from_regex(r"medtop:[0-9]{8}", fullmatch=True), label=words), max_size=2
+        ),
+        urgency=st.none() | st.integers(1, 9),
+        first_created=st.none() | times,
+        embargo_until=st.none() | times,
+        canonical_url=st.none() | urls,
+        sources=sources,
+        ed_note=st.none() | words,
+        extra=st.dictionaries(st.from_regex(r"[a-z]{1,8}", fullmatch=True), words, max_size=3),
+    )
+    if not with_history:
+        return base
+    paths = st.lists(st.sampled_from(list(Action)), max_size=8)
+    return st.builds(_walk, base, paths, times)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _walk(article: Article, actions: list[Action], start: datetime) -> Article:
+    """Apply whichever of ``actions`` are legal, in order, as a small desk would."""
+    clock = FixedClock(start)
+    workflow = Workflow(review_required=False)
+    for action in actions:
+        clock.advance(minutes=5)
+        kwargs: dict[str, Any] = {}
+        if action is Action.SCHEDULE:
+            kwargs["at"] = clock.now + timedelta(hours=1)
+        if action is Action.KILL:
+            kwargs["note"] = "legal"
+            kwargs["correction"] = ("retraction", "Withdrawn.")
+        if action is Action.CORRECT:
+            kwargs["correction"] = ("correction", "A name was misspelt.")
+        if action is Action.UPDATE:
+            kwargs["changes"] = {"deck": "Updated"}
+        with contextlib.suppress(Exception):
+            article = transition(article, action, actor=EDITOR, clock=clock, workflow=workflow, **kwargs)
+    return article

@@ -1,0 +1,146 @@
+"""Small, named attrs validators and converters shared by the model.
+
+Each validator raises :class:`~newsroom.errors.ValidationError` naming the field and the
+rule. Nothing here knows a file format or does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from newsroom.errors import ValidationError
+
+
+__all__ = [
+    "aware_datetime",
+    "bcp47",
+    "check_url",
+    "clean_text",
+    "http_url",
+    "non_empty",
+    "optional_text",
+    "str_set",
+    "str_tuple",
+    "to_tuple",
+    "url_with_scheme",
+]
+
+T = TypeVar("T")
+
+# C0 and C1 controls other than tab and newline: scraping leaves them behind (e.g. \v).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Well-formed BCP 47 (RFC 5646) tags: language, script, region, variants, extensions, private use.
+_BCP47 = re.compile(
+    r"^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|\d{3}))?"
+    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"
+    r"(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*"
+    r"(?:-x(?:-[a-z\d]{1,8})+)?$"
+    r"|^x(?:-[a-z\d]{1,8})+$",
+    re.IGNORECASE,
+)
+
+
+def clean_text(value: str) -> str:
+    """Strip surrounding whitespace and remove control characters from a string.
+
+    Other values pass through untouched so that the type validator can name them.
+    """
+    if not isinstance(value, str):  # attrs hands converters anything at run time
+        return value  # type: ignore[unreachable]
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def optional_text(value: str | None) -> str | None:
+    """Like :func:`clean_text`, but an empty string becomes ``None``."""
+    if value is None:
+        return None
+    return clean_text(value) or None
+
+
+def to_tuple(value: Iterable[T] | None) -> tuple[T, ...]:
+    """Turn any iterable (or ``None``) into a tuple; a lone string is one item, not characters."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)  # type: ignore[return-value]
+    return tuple(value)
+
+
+def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    """A converter: any iterable of strings as a tuple (a lone string is one item)."""
+    return to_tuple(value)
+
+
+def str_set(value: Iterable[str]) -> frozenset[str]:
+    """A converter: any iterable of strings as a frozenset (a lone string is one item)."""
+    return frozenset(to_tuple(value))
+
+
+def non_empty(_inst: object, attr: Any, value: Any) -> None:
+    """The value is a non-empty string."""
+    if not isinstance(value, str):
+        raise ValidationError(attr.name, f"must be text, not {type(value).__name__}")
+    if not value:
+        raise ValidationError(attr.name, "must not be empty")
+
+
+def aware_datetime(_inst: object, attr: Any, value: Any) -> None:
+    """The value is ``None`` or a datetime that carries a time zone."""
+    if value is None:
+        return
+    if not isinstance(value, datetime):
+        raise ValidationError(attr.name, f"must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            attr.name, f"{value.isoformat()} has no time zone; give one, e.g. {value.isoformat()}+00:00"
+        )
+
+
+def url_with_scheme(*schemes: str) -> Callable[[object, Any, object], None]:
+    """A validator: the value is ``None`` or an absolute URL with one of ``schemes`` and a host."""
+    allowed = " or ".join(schemes)
+
+    def validate(_inst: object, attr: Any, value: Any) -> None:
+        if value is None:
+            return
+        check_url(value, schemes, attr.name, allowed)
+
+    validate.__name__ = f"url_with_scheme({allowed})"
+    return validate
+
+
+def check_url(value: object, schemes: tuple[str, ...], path: str, allowed: str | None = None) -> None:
+    """Raise :class:`ValidationError` at ``path`` unless ``value`` is a URL with one of ``schemes``."""
+    allowed = allowed or " or ".join(schemes)
+    if not isinstance(value, str):
+        raise ValidationError(path, f"URL must be text, not {type(value).__name__}")
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:
+        raise ValidationError(path, f"{value!r} is not a URL ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in schemes:
+        raise ValidationError(path, f"link href {value!r} is not {allowed}")
+    if scheme == "mailto":
+        if "@" not in parts.path:
+            raise ValidationError(path, f"mailto link {value!r} has no address")
+    elif not parts.hostname or any(c.isspace() for c in value):
+        raise ValidationError(path, f"URL {value!r} has no host or contains spaces")
+
+
+http_url = url_with_scheme("http", "https")
+
+
+def bcp47(_inst: object, attr: Any, value: Any) -> None:
+    """The value is a well-formed BCP 47 language tag such as ``en``, ``en-GB`` or ``az-Latn``."""
+    if not isinstance(value, str) or not _BCP47.match(value):
+        raise ValidationError(attr.name, f"{value!r} is not a BCP 47 language tag (e.g. 'en', 'ru', 'en-GB')")
