@@ -90,13 +90,35 @@ _TAG = re.compile(
 )
 _ATTR = re.compile(r"([^\s=>/]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_WS = re.compile(r"\s+")
+# HTML collapses ASCII white space only; a no-break space or a thin space is kept as written.
+_WS = re.compile(r"[ \t\n\r\f]+")
+# Control characters other than the white space above are scraping debris (e.g. \v): removed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _is_plain(markup: str) -> bool:
+    """Fast check: text with nothing to parse, remove or collapse (the common case)."""
+    return (
+        markup.isprintable()
+        and "<" not in markup
+        and "&" not in markup
+        and "  " not in markup
+        and markup[:1] != " "
+        and markup[-1:] != " "
+    )
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text) if not text.isprintable() else text
 
 
 def _parse(markup: str) -> tuple[Inline, ...]:
     """Parse the inline HTML subset into nodes, raising ValidationError on anything else."""
+    if _is_plain(markup):
+        return (Text(markup),) if markup else ()
+    markup = _clean(markup)
     if "<" not in markup and "&" not in markup:
-        text = _WS.sub(" ", markup)
+        text = _WS.sub(" ", markup).strip(" ")
         return (Text(text),) if text else ()
     markup = _COMMENT.sub("", markup)
     # Stack of (tag, attributes, children-so-far).
@@ -161,30 +183,31 @@ def _add_text(children: list[Inline], raw: str) -> None:
         children.append(Text(html.unescape(raw)))
 
 
-def _normalise(nodes: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Merge neighbouring text runs and collapse white space, as HTML rendering would."""
+def _normalise(nodes: list[Inline] | tuple[Inline, ...], *, top: bool = True) -> tuple[Inline, ...]:
+    """Merge neighbouring text runs and collapse white space, as HTML rendering would.
+
+    Only the outermost run is trimmed at its ends: a space just inside ``<em>`` is a real space.
+    """
     out: list[Inline] = []
     for node in nodes:
         if isinstance(node, Text):
-            text = _WS.sub(" ", node.text)
+            text = _WS.sub(" ", _clean(node.text))
             if out and isinstance(out[-1], Text):
-                text = out.pop().text + text  # type: ignore[union-attr]
-                text = _WS.sub(" ", text)
+                text = _WS.sub(" ", out.pop().text + text)  # type: ignore[union-attr]
             if text:
                 out.append(Text(text))
         elif isinstance(node, Span):
-            out.append(Span(kind=node.kind, children=_normalise(node.children)))
+            out.append(Span(kind=node.kind, children=_normalise(node.children, top=False)))
         elif isinstance(node, Link):
-            out.append(Link(href=node.href, children=_normalise(node.children), title=node.title))
+            out.append(Link(href=node.href, children=_normalise(node.children, top=False), title=node.title))
         else:
             out.append(node)
-    # Trim the ends of the outermost run only.
-    if out and isinstance(out[0], Text):
-        out[0] = Text(out[0].text.lstrip())
+    if top and out and isinstance(out[0], Text):
+        out[0] = Text(out[0].text.lstrip(" "))
         if not out[0].text:
             out.pop(0)
-    if out and isinstance(out[-1], Text):
-        out[-1] = Text(out[-1].text.rstrip())
+    if top and out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text.rstrip(" "))
         if not out[-1].text:
             out.pop()
     return tuple(out)
@@ -221,7 +244,7 @@ class InlineText:
     @classmethod
     def plain(cls, text: str) -> InlineText:
         """Wrap text that must be kept literally (``<`` and ``&`` stay characters)."""
-        text = _WS.sub(" ", text).strip()
+        text = _WS.sub(" ", _clean(text)).strip(" ")
         return cls((Text(text),) if text else ())
 
     def plain_text(self) -> str:
@@ -230,7 +253,10 @@ class InlineText:
 
     def markup(self) -> str:
         """The canonical markup for these nodes; ``InlineText(x.markup()) == x``."""
-        return "".join(_markup(self.nodes))
+        nodes = self.nodes
+        if len(nodes) == 1 and type(nodes[0]) is Text:
+            return html.escape(nodes[0].text, quote=False)
+        return "".join(_markup(nodes))
 
     def links(self) -> Iterator[Link]:
         """Every link, depth first, in reading order."""
@@ -283,7 +309,19 @@ def to_inline(value: object) -> InlineText:
     """Attrs converter: accept an :class:`InlineText`, markup, or nodes."""
     if isinstance(value, InlineText):
         return value
+    if isinstance(value, str) and _is_plain(value):
+        # The common case (a plain paragraph) needs no parsing: skip the converter's dispatch.
+        return _PLAIN_INLINE(value)
     return InlineText(value)
+
+
+def _plain_inline(text: str) -> InlineText:
+    inline = object.__new__(InlineText)
+    object.__setattr__(inline, "nodes", (Text(text),) if text else ())
+    return inline
+
+
+_PLAIN_INLINE = _plain_inline
 
 
 def to_optional_inline(value: object) -> InlineText | None:

@@ -20,7 +20,7 @@ from typing import Any, Final, Literal, get_args, get_origin
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from newsroom.articles import BLOCK_TYPES, Article, Block, Edition, Person, Section
 from newsroom.errors import ValidationError
@@ -58,7 +58,7 @@ def _make_converter() -> cattrs.Converter:
 
     for cls in BLOCK_TYPES.values():
         conv.register_unstructure_hook(cls, _tagged_unstructure(conv, cls))
-        conv.register_structure_hook(cls, _tagged_structure(conv, cls))
+        conv.register_structure_hook(cls, _tagged_structure(cls))
     conv.register_unstructure_hook(Block, lambda b: conv.unstructure(b, type(b)))
     conv.register_structure_hook(Block, _structure_block(conv))
 
@@ -90,31 +90,41 @@ def _tagged_unstructure(conv: cattrs.Converter, cls: type) -> Any:
     return unstructure
 
 
-def _tagged_structure(conv: cattrs.Converter, cls: type) -> Any:
-    inner: Any = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+def _tagged_structure(cls: type) -> Any:
     kind = cls.kind  # type: ignore[attr-defined]
+    names = frozenset(f.name for f in attrs.fields(cls))
 
     def structure(value: Any, _t: Any) -> Any:
-        # Blocks are written with their type tag wherever they appear (body or media).
-        if isinstance(value, Mapping) and "type" in value:
-            if value["type"] != kind:
-                raise ValidationError("type", f"expected {kind!r}, not {value['type']!r}")
-            value = {k: v for k, v in value.items() if k != "type"}
-        return inner(value, cls)
+        # Block fields are text, numbers and inline markup, which the block's own converters
+        # take as they come from JSON: building the block directly skips a second dispatch.
+        if not isinstance(value, Mapping):
+            raise ValidationError("", f"a {kind} block must be an object, not {type(value).__name__}")
+        fields = dict(value)
+        tag = fields.pop("type", kind)
+        if tag != kind:
+            raise ValidationError("type", f"expected {kind!r}, not {tag!r}")
+        extra = fields.keys() - names
+        if extra:
+            raise ValidationError("", f"unknown field(s) for a {kind} block: {', '.join(sorted(extra))}")
+        try:
+            return cls(**fields)
+        except TypeError as exc:
+            raise ValidationError("", f"a {kind} block: {exc}") from None
 
     return structure
 
 
 def _structure_block(conv: cattrs.Converter) -> Any:
+    by_kind = {kind: _tagged_structure(cls) for kind, cls in BLOCK_TYPES.items()}
+
     def structure(value: Any, _t: Any) -> Block:
         if not isinstance(value, Mapping):
             raise ValidationError("", f"a body block must be an object, not {type(value).__name__}")
-        fields = dict(value)
-        kind = fields.pop("type", None)
-        cls = BLOCK_TYPES.get(kind) if isinstance(kind, str) else None
-        if cls is None:
+        kind = value.get("type")
+        build = by_kind.get(kind) if isinstance(kind, str) else None
+        if build is None:
             raise ValidationError("type", f"{kind!r} is not a block type ({', '.join(BLOCK_TYPES)})")
-        return conv.structure(fields, cls)
+        return build(value, None)  # type: ignore[no-any-return]
 
     return structure
 

@@ -54,9 +54,10 @@ def clean_text(value: str) -> str:
     """
     if not isinstance(value, str):  # attrs hands converters anything at run time
         return value  # type: ignore[unreachable]
-    if _CONTROL.search(value):
+    if not value.isprintable():  # fast gate: most text has no controls, tabs or newlines
         value = _CONTROL.sub("", value)
-    return unicodedata.normalize("NFC", value.strip())
+    value = value.strip()
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
 def optional_text(value: str | None) -> str | None:
@@ -133,7 +134,7 @@ def check_url(value: object, schemes: tuple[str, ...], path: str, allowed: str |
     if scheme == "mailto":
         if "@" not in parts.path:
             raise ValidationError(path, f"mailto link {value!r} has no address")
-    elif not parts.hostname or any(c.isspace() for c in value):
+    elif not parts.hostname or len(value.split(None, 1)) != 1:
         raise ValidationError(path, f"URL {value!r} has no host or contains spaces")
 
 
