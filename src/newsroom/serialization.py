@@ -60,7 +60,7 @@ def _make_converter() -> cattrs.Converter:
         conv.register_unstructure_hook(cls, _tagged_unstructure(conv, cls))
         conv.register_structure_hook(cls, _tagged_structure(cls))
     conv.register_unstructure_hook(Block, lambda b: conv.unstructure(b, type(b)))
-    conv.register_structure_hook(Block, _structure_block(conv))
+    conv.register_structure_hook(Block, _structure_block())
 
     for named in (Person, Section):
         # Derived slugs are written out: a later slugify must not move a published URL.
@@ -114,7 +114,7 @@ def _tagged_structure(cls: type) -> Any:
     return structure
 
 
-def _structure_block(conv: cattrs.Converter) -> Any:
+def _structure_block() -> Any:
     by_kind = {kind: _tagged_structure(cls) for kind, cls in BLOCK_TYPES.items()}
 
     def structure(value: Any, _t: Any) -> Block:
