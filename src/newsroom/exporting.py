@@ -28,6 +28,7 @@ import attrs
 from newsroom.articles import Article, Paragraph
 from newsroom.attribution import AttributionLine, Obligation, attribution_lines, obligations
 from newsroom.errors import AttributionError, ExportError, ProtectedContentError, ReadError, RenditionCheckError
+from newsroom.inline import InlineText
 from newsroom.states import Actor, PublishState
 from newsroom.validators import str_set
 
@@ -235,7 +236,7 @@ def kill_notice(article: Article) -> Article:
         deck=None,
         summary=text,
         slugline=None,
-        body=(Paragraph(text=_plain_inline(text)),),
+        body=(Paragraph(text=InlineText.plain(text)),),
         media=(),
         keywords=(),
         dateline=None,
