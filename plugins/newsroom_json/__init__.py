@@ -89,6 +89,9 @@ class JsonLinesReader:
             except json.JSONDecodeError as exc:
                 yield newsroom.ReadError(f"not JSON: {exc.msg} (column {exc.colno})", source=source, line=number)
                 continue
+            except UnicodeDecodeError as exc:
+                yield newsroom.ReadError(f"not UTF-8 text: {exc.reason}", source=source, line=number)
+                continue
             try:
                 yield newsroom.from_dict(data)
             except newsroom.ValidationError as exc:

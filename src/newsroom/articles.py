@@ -30,11 +30,18 @@ from newsroom.validators import (
     aware_datetime,
     bcp47,
     clean_text,
+    enum_value,
     http_url,
+    matches,
+    min_items,
     non_empty,
+    number_in,
+    one_of,
     optional_text,
+    required_http_url,
     to_tuple,
     url_with_scheme,
+    whole_number,
 )
 
 
@@ -121,7 +128,8 @@ def _text_conv(value: InlineText | str | Sequence[Inline]) -> InlineText:
 
 
 def _caption_conv(value: InlineText | str | None) -> InlineText | None:
-    return None if value is None or value == "" else _inline_at("caption", value)
+    # Markup that holds no text (a comment, white space) is no caption: None, as "" is.
+    return None if value is None or value == "" else (_inline_at("caption", value) or None)
 
 
 def _paragraphs_conv(value: Iterable[InlineText | str]) -> tuple[InlineText, ...]:
@@ -130,6 +138,17 @@ def _paragraphs_conv(value: Iterable[InlineText | str]) -> tuple[InlineText, ...
 
 def _list_items_conv(value: Iterable[InlineText | str]) -> tuple[InlineText, ...]:
     return _inlines_at("items", value)
+
+
+def _has_text(_inst: object, attr: Any, value: InlineText) -> None:
+    if not value:
+        raise ValidationError(attr.name, "must not be empty")
+
+
+def _each_has_text(_inst: object, attr: Any, value: tuple[InlineText, ...]) -> None:
+    for i, item in enumerate(value):
+        if not item:
+            raise ValidationError(f"{attr.name}[{i}]", "must not be empty")
 
 
 # --------------------------------------------------------------------------- small values
@@ -202,23 +221,22 @@ class Place:
     name: str = _text()
     """The place as written, e.g. ``Tokyo``."""
     country: str | None = attrs.field(
-        default=None,
-        converter=_upper,
-        validator=attrs.validators.optional(attrs.validators.matches_re(_ISO_COUNTRY)),
+        default=None, converter=_upper, validator=matches(_ISO_COUNTRY, "an ISO 3166-1 alpha-2 country code like 'JP'")
     )
     """ISO 3166-1 alpha-2 country code, e.g. ``JP``."""
     region: str | None = _opt_text()
     """State, province or region."""
     uri: str | None = attrs.field(default=None, validator=http_url)
     """An identifier such as a GeoNames URI."""
-    latitude: float | None = attrs.field(
-        default=None, validator=attrs.validators.optional([attrs.validators.ge(-90.0), attrs.validators.le(90.0)])
-    )
+    latitude: float | None = attrs.field(default=None, validator=number_in(-90.0, 90.0))
     """Degrees north."""
-    longitude: float | None = attrs.field(
-        default=None, validator=attrs.validators.optional([attrs.validators.ge(-180.0), attrs.validators.le(180.0)])
-    )
+    longitude: float | None = attrs.field(default=None, validator=number_in(-180.0, 180.0))
     """Degrees east."""
+
+
+def _calendar_date(_inst: object, attr: Any, value: Any) -> None:
+    if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise ValidationError(attr.name, f"must be a date (not a datetime or text), not {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -227,7 +245,7 @@ class Dateline:
 
     place: str = _text()
     """The place text."""
-    date: date | None = None
+    date: date | None = attrs.field(default=None, validator=_calendar_date)
     """The filing date, when printed."""
 
 
@@ -241,7 +259,9 @@ class Concept:
     ``code`` is a QCode (``medtop:11000000``, ``genre:Current``); ``label`` is its name.
     """
 
-    code: str = attrs.field(converter=clean_text, validator=attrs.validators.matches_re(_QCODE))
+    code: str = attrs.field(
+        converter=clean_text, validator=[non_empty, matches(_QCODE, "a QCode such as 'medtop:11000000'")]
+    )
     """The QCode: scheme alias, a colon, the term's code."""
     label: str = _text()
     """The human-readable name."""
@@ -275,17 +295,21 @@ class CorrectionKind(enum.StrEnum):
     """The story, or a claim in it, is withdrawn."""
 
 
+def _correction_kind(value: CorrectionKind | str) -> CorrectionKind:
+    return enum_value(CorrectionKind, value, "kind")
+
+
 @attrs.frozen(kw_only=True)
 class Correction:
     """A published note that the story was corrected, clarified or retracted."""
 
-    kind: CorrectionKind = attrs.field(converter=CorrectionKind)
+    kind: CorrectionKind = attrs.field(converter=_correction_kind)
     """Correction, clarification or retraction."""
     text: str = _text()
     """The note as published to readers."""
     at: datetime = attrs.field(validator=aware_datetime)
     """When it was made."""
-    version: int | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.ge(1)))
+    version: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(1)))
     """The story version that carries it."""
 
 
@@ -297,7 +321,7 @@ class Paragraph:
     """A paragraph of running text."""
 
     kind: ClassVar[str] = "paragraph"
-    text: InlineText = attrs.field(converter=_text_conv)
+    text: InlineText = attrs.field(converter=_text_conv, validator=_has_text)
     """The paragraph's text."""
 
     def plain_text(self) -> str:
@@ -310,9 +334,9 @@ class Heading:
     """A subheading inside the body; level 2 to 6 (the headline is level 1)."""
 
     kind: ClassVar[str] = "heading"
-    text: InlineText = attrs.field(converter=_text_conv)
+    text: InlineText = attrs.field(converter=_text_conv, validator=_has_text)
     """The heading's text."""
-    level: int = attrs.field(default=2, validator=[attrs.validators.ge(2), attrs.validators.le(6)])
+    level: int = attrs.field(default=2, validator=whole_number(2, 6))
     """2 (highest) to 6."""
 
     def plain_text(self) -> str:
@@ -325,7 +349,9 @@ class BlockQuote:
     """A quoted passage of one or more paragraphs, optionally credited."""
 
     kind: ClassVar[str] = "blockquote"
-    paragraphs: tuple[InlineText, ...] = attrs.field(converter=_paragraphs_conv, validator=attrs.validators.min_len(1))
+    paragraphs: tuple[InlineText, ...] = attrs.field(
+        converter=_paragraphs_conv, validator=[min_items(1), _each_has_text]
+    )
     """The quoted paragraphs."""
     cite: str | None = _opt_text()
     """Who or what is quoted."""
@@ -342,7 +368,7 @@ class PullQuote:
     """A short quote lifted from the story for display."""
 
     kind: ClassVar[str] = "pullquote"
-    text: InlineText = attrs.field(converter=_text_conv)
+    text: InlineText = attrs.field(converter=_text_conv, validator=_has_text)
     """The quote."""
     attribution: str | None = _opt_text()
     """Who said it."""
@@ -357,7 +383,7 @@ class ListBlock:
     """A bulleted or numbered list."""
 
     kind: ClassVar[str] = "list"
-    items: tuple[InlineText, ...] = attrs.field(converter=_list_items_conv, validator=attrs.validators.min_len(1))
+    items: tuple[InlineText, ...] = attrs.field(converter=_list_items_conv, validator=[min_items(1), _each_has_text])
     """The list items."""
     ordered: bool = False
     """Numbered when true."""
@@ -365,6 +391,11 @@ class ListBlock:
     def plain_text(self) -> str:
         """One item per line, without markup."""
         return "\n".join(i.plain_text() for i in self.items)
+
+
+def _is_text(_inst: object, attr: Any, value: Any) -> None:
+    if not isinstance(value, str):
+        raise ValidationError(attr.name, f"must be text, not {type(value).__name__}")
 
 
 def _dimension(_inst: object, attr: Any, value: Any) -> None:
@@ -377,9 +408,9 @@ class Image:
     """A picture, with its caption, credit and alternative text."""
 
     kind: ClassVar[str] = "image"
-    src: str = attrs.field(validator=[attrs.validators.instance_of(str), http_url])
+    src: str = attrs.field(validator=required_http_url)
     """The image file's URL."""
-    alt: str = attrs.field(default="", converter=clean_text, validator=attrs.validators.instance_of(str))
+    alt: str = attrs.field(default="", converter=clean_text, validator=_is_text)
     """Alternative text for screen readers; empty only for decorative images."""
     caption: InlineText | None = attrs.field(default=None, converter=_caption_conv)
     """The caption."""
@@ -401,7 +432,7 @@ class Embed:
     """An embedded post or video, or a link card to another page."""
 
     kind: ClassVar[str] = "embed"
-    url: str = attrs.field(validator=[attrs.validators.instance_of(str), http_url])
+    url: str = attrs.field(validator=required_http_url)
     """What is embedded or linked."""
     title: str | None = _opt_text()
     """The card's title."""
@@ -409,7 +440,7 @@ class Embed:
     """A line about it."""
     provider: str | None = _opt_text()
     """Who hosts it: ``YouTube``, ``X``..."""
-    media: str = attrs.field(default="link", validator=attrs.validators.in_(("link", "video", "audio", "post")))
+    media: str = attrs.field(default="link", validator=one_of("link", "video", "audio", "post"))
     """``link`` (a link card), ``video``, ``audio`` or ``post`` (a social post)."""
 
     def plain_text(self) -> str:
@@ -542,6 +573,10 @@ def _corrections_conv(value: Iterable[Correction | Mapping[str, Any]] | None) ->
     return _build_all(Correction, value, "corrections")
 
 
+def _state_conv(value: PublishState | str) -> PublishState:
+    return enum_value(PublishState, value, "state")
+
+
 def _history_conv(value: Iterable[HistoryEntry | Mapping[str, Any]] | None) -> tuple[HistoryEntry, ...]:
     return _build_all(HistoryEntry, value, "history")
 
@@ -619,11 +654,11 @@ class Article:
     corrections: tuple[Correction, ...] = attrs.field(factory=tuple, converter=_corrections_conv)
     """Corrections, clarifications and retractions, oldest first."""
 
-    state: PublishState = attrs.field(default=PublishState.DRAFT, converter=PublishState)
+    state: PublishState = attrs.field(default=PublishState.DRAFT, converter=_state_conv)
     """Where the story stands in the workflow. Changed only by transitions."""
     history: tuple[HistoryEntry, ...] = attrs.field(factory=tuple, converter=_history_conv)
     """Every transition so far, oldest first, hash-chained (see :mod:`newsroom.audit`)."""
-    ed_note: str | None = _opt_text()
+    ed_note: str | None = attrs.field(default=None, converter=optional_text, metadata={"internal": True})
     """A note to editors. Internal: never shown in a public rendition."""
     extra: Mapping[str, str] = attrs.field(factory=dict, converter=_to_extra, hash=False)
     """Other metadata as text (e.g. ``views``), kept but not interpreted."""

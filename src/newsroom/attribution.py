@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import attrs
 
 from newsroom.errors import ValidationError
-from newsroom.validators import clean_text, http_url, non_empty, optional_text
+from newsroom.validators import clean_text, enum_value, http_url, non_empty, optional_text
 
 
 if TYPE_CHECKING:
@@ -61,16 +61,37 @@ class SourceRole(enum.StrEnum):
     """It is credited as the route the news came by ("reports via Japanese media")."""
 
 
+def _scope_conv(value: LinkScope | str) -> LinkScope:
+    return enum_value(LinkScope, value, "scope")
+
+
+def _role_conv(value: SourceRole | str) -> SourceRole:
+    return enum_value(SourceRole, value, "role")
+
+
 @attrs.frozen(kw_only=True)
 class AttributionPolicy:
     """A source's condition for using its material."""
 
-    scope: LinkScope = attrs.field(default=LinkScope.SITE, converter=LinkScope)
+    scope: LinkScope = attrs.field(default=LinkScope.SITE, converter=_scope_conv)
     """Whether the link must go to the site or to the original story."""
     credit: str | None = attrs.field(default=None, converter=optional_text)
     """The credit text to show with the link; defaults to the source's name."""
     notice: str | None = attrs.field(default=None, converter=optional_text)
     """The policy as the source words it, kept for the record and for rights fields."""
+
+
+def _policy_conv(value: AttributionPolicy | Mapping[str, Any] | None) -> AttributionPolicy | None:
+    if value is None or isinstance(value, AttributionPolicy):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return AttributionPolicy(**value)
+        except ValidationError as exc:
+            raise exc.within("policy") from None
+        except TypeError as exc:
+            raise ValidationError("policy", f"cannot build AttributionPolicy: {exc}") from None
+    raise ValidationError("policy", f"must be an AttributionPolicy, not {type(value).__name__}")
 
 
 @attrs.frozen(kw_only=True)
@@ -83,9 +104,9 @@ class Source:
     """The source's home page, e.g. ``https://caliber.az``."""
     url: str | None = attrs.field(default=None, validator=http_url)
     """The original story this material comes from, when known."""
-    policy: AttributionPolicy | None = attrs.field(default=None)
+    policy: AttributionPolicy | None = attrs.field(default=None, converter=_policy_conv)
     """The source's attribution rule, if it has one."""
-    role: SourceRole = attrs.field(default=SourceRole.SOURCE, converter=SourceRole)
+    role: SourceRole = attrs.field(default=SourceRole.SOURCE, converter=_role_conv)
     """Direct source, or a "via" credit."""
 
     @policy.validator
@@ -215,9 +236,12 @@ def href_satisfies(href: str, obligation: Obligation) -> bool:
     href = href.strip()
     if not href.lower().startswith(("http://", "https://")):
         return False
-    if obligation.scope is LinkScope.STORY:
-        return _norm_url(href) == _norm_url(obligation.url)
-    host = host_of(href)
+    try:
+        if obligation.scope is LinkScope.STORY:
+            return _norm_url(href) == _norm_url(obligation.url)
+        host = host_of(href)
+    except ValueError:  # a malformed link (e.g. "https://[x") pays nothing, and must not stop the check
+        return False
     want = obligation.host
     return host == want or host.endswith("." + want)
 

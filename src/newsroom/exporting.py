@@ -363,14 +363,19 @@ def _check(host: PluginHost, rendition: Rendition, article: Article, owed: tuple
             + "; ".join(v.message for v in attribution),
             missing=[v.message for v in attribution],
         )
+    other = [f"{r.checker}: {v.message}" for r in reports for v in r.violations]
     if owed and not any(r.proves_attribution for r in reports):
+        # A checker that could not read the output says why; otherwise no checker knows the type.
+        reason = (
+            "the checkers could not read it (" + "; ".join(other) + ")"
+            if other
+            else f"no checker can prove attribution in {rendition.media_type}; the plugin that adds this "
+            "media type must also implement newsroom_check_rendition for it"
+        )
         raise AttributionError(
-            f"{rendition.format} rendition of {article.guid} is not written: no checker can prove "
-            f"attribution in {rendition.media_type}; the plugin that adds this media type must also "
-            "implement newsroom_check_rendition for it",
+            f"{rendition.format} rendition of {article.guid} is not written: {reason}",
             missing=[o.describe() for o in owed],
         )
-    other = [f"{r.checker}: {v.message}" for r in reports for v in r.violations]
     if other:
         raise RenditionCheckError(
             f"{rendition.format} rendition of {article.guid} failed its checks: " + "; ".join(other),

@@ -134,7 +134,7 @@ def newsroom_check_rendition(
             return _report(checker, missing, "JSON's values")
         text = rendition.content.decode("utf-8")
         return _report(checker, tuple(o for o in owed if not text_satisfies(text, o)), "text")
-    except (etree.XMLSyntaxError, ValueError, UnicodeDecodeError) as exc:
+    except (etree.LxmlError, ValueError) as exc:  # syntax errors, "Document is empty", bad UTF-8
         return CheckReport(
             checker=checker,
             proves_attribution=False,

@@ -214,6 +214,8 @@ def loads(text: str | bytes) -> Article:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(f"line {exc.lineno} column {exc.colno}", f"not JSON: {exc.msg}") from None
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"byte {exc.start}", f"not UTF-8 text: {exc.reason}") from None
     return from_dict(data)
 
 

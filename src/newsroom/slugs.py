@@ -38,18 +38,40 @@ def make_slug(text: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
 def unique_slug(slug: str, existing: Collection[str], *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     """Return ``slug``, or ``slug-2``, ``slug-3``... whichever is not in ``existing``.
 
-    The suffix never pushes the result past ``max_length``: the base is shortened instead.
+    The result never exceeds ``max_length``: the base is shortened instead, at a word boundary
+    where one fits.
 
     >>> unique_slug("budget", {"budget", "budget-2"})
     'budget-3'
+
+    Raises:
+        ValueError: No unique slug fits in ``max_length`` characters.
     """
+    if max_length < 1:
+        msg = f"max_length must be at least 1, not {max_length}"
+        raise ValueError(msg)
+    slug = _cut(slug, max_length)
     if slug not in existing:
         return slug
     n = 2
     while True:
         suffix = f"-{n}"
-        base = slug[: max_length - len(suffix)].rstrip("-")
-        candidate = base + suffix
+        room = max_length - len(suffix)
+        base = _cut(slug, room) if room > 0 else ""
+        candidate = base + suffix if base else str(n)
+        if len(candidate) > max_length:
+            msg = f"no unique slug for {slug!r} fits in {max_length} characters"
+            raise ValueError(msg)
         if candidate not in existing:
             return candidate
         n += 1
+
+
+def _cut(slug: str, room: int) -> str:
+    """``slug`` cut to ``room`` characters, at the last word boundary that fits if there is one."""
+    if len(slug) <= room:
+        return slug
+    head = slug[:room]
+    if slug[room] != "-" and "-" in head.strip("-"):
+        head = head.rsplit("-", 1)[0]
+    return head.rstrip("-")

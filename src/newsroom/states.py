@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import attrs
 
 from newsroom.errors import GuardError, PermissionDenied, TransitionError, ValidationError
-from newsroom.validators import aware_datetime, clean_text, non_empty, optional_text, str_set, str_tuple
+from newsroom.validators import (
+    aware_datetime,
+    clean_text,
+    enum_value,
+    non_empty,
+    optional_text,
+    str_set,
+    str_tuple,
+    whole_number,
+)
 
 
 if TYPE_CHECKING:
@@ -189,16 +198,28 @@ class PermissionCheck(Protocol):
         """Return the rule that refuses the move, or ``None`` if it is allowed."""
 
 
+def _embargo_rule(value: EmbargoRule | str) -> EmbargoRule:
+    return enum_value(EmbargoRule, value, "embargo")
+
+
+def _default_permissions() -> PermissionCheck:
+    # Deferred: newsroom.permissions imports this module's enums and the table above.
+    from newsroom.permissions import DEFAULT_POLICY
+
+    return DEFAULT_POLICY
+
+
 @attrs.frozen(kw_only=True)
 class Workflow:
     """A newsroom's workflow settings."""
 
     review_required: bool = True
     """When false, drafts may be published or scheduled directly (small desks)."""
-    embargo: EmbargoRule = attrs.field(default=EmbargoRule.WITHHOLD, converter=EmbargoRule)
+    embargo: EmbargoRule = attrs.field(default=EmbargoRule.WITHHOLD, converter=_embargo_rule)
     """What publishing before the embargo does."""
-    permissions: PermissionCheck | None = None
-    """Who may do what; ``None`` lets every actor do every legal move."""
+    permissions: PermissionCheck | None = attrs.field(factory=_default_permissions)
+    """Who may do what: :data:`newsroom.permissions.DEFAULT_POLICY` unless given; ``None`` lets
+    every actor make every legal move (for tools that replay or import history)."""
 
     def moves(self) -> tuple[Move, ...]:
         """The rows of :data:`MOVES` that apply under these settings."""
@@ -209,25 +230,41 @@ class Workflow:
 
 DEFAULT_WORKFLOW: Final = Workflow()
 
+DEFAULT_KILL_NOTICE: Final = "This story has been withdrawn by the publisher."
+"""The retraction notice a kill records when none is given."""
+
+
+def _action_conv(value: Action | str) -> Action:
+    return enum_value(Action, value, "action")
+
+
+def _from_state_conv(value: PublishState | str) -> PublishState:
+    return enum_value(PublishState, value, "from_state")
+
+
+def _to_state_conv(value: PublishState | str) -> PublishState:
+    return enum_value(PublishState, value, "to_state")
+
 
 @attrs.frozen(kw_only=True)
 class HistoryEntry:
     """One transition, as recorded in the story's history."""
 
-    action: Action = attrs.field(converter=Action)
+    action: Action = attrs.field(converter=_action_conv)
     """What was done."""
-    from_state: PublishState = attrs.field(converter=PublishState)
+    from_state: PublishState = attrs.field(converter=_from_state_conv)
     """The state before."""
-    to_state: PublishState = attrs.field(converter=PublishState)
+    to_state: PublishState = attrs.field(converter=_to_state_conv)
     """The state after."""
     at: datetime = attrs.field(validator=aware_datetime)
     """When."""
     actor: str = attrs.field(converter=clean_text, validator=non_empty)
     """Who."""
-    version: int = attrs.field(default=1)
+    version: int = attrs.field(default=1, validator=whole_number(1))
     """The story's version after the move."""
-    note: str | None = attrs.field(default=None, converter=optional_text)
-    """Why, in the actor's words. Internal: never shown in a public rendition."""
+    note: str | None = attrs.field(default=None, converter=optional_text, metadata={"internal": True})
+    """Why, in the actor's words (a kill's reason, a reviewer's comment). Internal: never shown in
+    a public rendition."""
     content_hash: str = ""
     """SHA-256 of the story's content after the move (see :mod:`newsroom.audit`)."""
     prev_hash: str = ""
@@ -315,11 +352,9 @@ def transition(
     if not isinstance(now, datetime) or now.utcoffset() is None:  # type: ignore[redundant-expr]
         raise ValidationError("clock", f"must return an aware datetime, not {now!r}")
     fields: dict[str, Any] = dict(changes or {})
-    forbidden = sorted(set(fields) & {"guid", "version", "state", "history", "corrections"})
-    if forbidden:
-        raise ValidationError(forbidden[0], "is managed by the workflow and cannot be changed with an action")
-    if fields and action not in {Action.UPDATE, Action.CORRECT}:
-        raise ValidationError("changes", f"only update and correct change a story's content, not {action.value}")
+    _check_arguments(article, action, fields, correction)
+    if action is Action.KILL and correction is None:
+        correction = ("retraction", DEFAULT_KILL_NOTICE)
     reasons = list(_guards(article, action, now=now, at=at, note=note, correction=correction, workflow=workflow))
     if reasons:
         raise GuardError(state.value, action.value, allowed, reasons)
@@ -348,8 +383,28 @@ def transition(
     )
     # Build the new content first (history unchanged), then seal the entry against it.
     staged = attrs.evolve(article, history=(*article.history, entry), **fields)
+    if action in {Action.UPDATE, Action.CORRECT}:
+        # A new public version must still be publishable: no update may empty the body.
+        reasons = list(_publishable(staged))
+        if reasons:
+            raise GuardError(state.value, action.value, allowed, reasons)
     sealed = audit.seal(entry, staged, article.history[-1] if article.history else None)
     return attrs.evolve(staged, history=(*article.history, sealed))
+
+
+def _check_arguments(
+    article: Article, action: Action, fields: Mapping[str, Any], correction: tuple[str, str] | None
+) -> None:
+    forbidden = sorted(set(fields) & {"guid", "version", "state", "history", "corrections"})
+    if forbidden:
+        raise ValidationError(forbidden[0], "is managed by the workflow and cannot be changed with an action")
+    unknown = sorted(set(fields) - set(attrs.fields_dict(type(article))))
+    if unknown:
+        raise ValidationError(unknown[0], "is not a field of Article, so an action cannot change it")
+    if fields and action not in {Action.UPDATE, Action.CORRECT}:
+        raise ValidationError("changes", f"only update and correct change a story's content, not {action.value}")
+    if correction is not None and action not in {Action.CORRECT, Action.KILL}:
+        raise ValidationError("correction", f"only correct and kill record a correction, not {action.value}")
 
 
 def _guards(
@@ -365,9 +420,9 @@ def _guards(
     if action in {Action.PUBLISH, Action.SCHEDULE, Action.REPUBLISH}:
         yield from _publishable(article)
     if action is Action.SCHEDULE:
-        if at is None:
-            yield "schedule needs a time (at=...)"
-        elif at.tzinfo is None:
+        if not isinstance(at, datetime):
+            yield f"schedule needs a time (at=...), not {at!r}"
+        elif at.utcoffset() is None:
             yield f"schedule time {at.isoformat()} has no time zone"
         elif at <= now:
             yield f"schedule time {at.isoformat()} is not in the future (now is {now.isoformat()})"
@@ -517,7 +572,7 @@ def kill(
     ``reason`` is internal (history); ``notice`` is what readers and partners see, recorded as a
     retraction. Without it a standard notice is used.
     """
-    text = notice or "This story has been withdrawn by the publisher."
+    text = notice or DEFAULT_KILL_NOTICE
     return transition(
         article, Action.KILL, actor=actor, clock=clock, workflow=workflow, note=reason, correction=("retraction", text)
     )

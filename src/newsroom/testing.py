@@ -25,6 +25,7 @@ from newsroom.articles import (
     Article,
     BlockQuote,
     Concept,
+    CorrectionKind,
     Dateline,
     Embed,
     Heading,
@@ -37,10 +38,10 @@ from newsroom.articles import (
     Rights,
     Section,
 )
-from newsroom.attribution import AttributionPolicy, Source, SourceRole
+from newsroom.attribution import AttributionPolicy, LinkScope, Source, SourceRole
 from newsroom.exporting import Rendition, export
 from newsroom.plugins import BUILTIN_PLUGINS, PluginHost, make_plugin_manager
-from newsroom.states import Action, Actor, Workflow, transition
+from newsroom.states import Action, Actor, Workflow, allowed_actions, transition
 
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ __all__ = [
     "sample_article",
 ]
 
-EDITOR = Actor(name="Test Editor", roles={"editor-in-chief"}, desks=("",))
+EDITOR = Actor(name="Test Editor", roles={"editor_in_chief"}, desks=("",))
 """An actor allowed everything under the default permission policy."""
 
 CALIBER = Source(
@@ -237,7 +238,8 @@ def articles(*, with_history: bool = True) -> SearchStrategy[Article]:
         ),
         st.builds(Embed, url=urls, title=st.none() | words, media=st.sampled_from(["link", "video", "audio", "post"])),
     )
-    sources = st.lists(
+    named = words.filter(lambda w: any(c.isalnum() for c in w))
+    source = st.one_of(
         st.builds(
             Source,
             name=words,
@@ -245,8 +247,16 @@ def articles(*, with_history: bool = True) -> SearchStrategy[Article]:
             policy=st.none() | st.just(AttributionPolicy()),
             role=st.sampled_from(list(SourceRole)),
         ),
-        max_size=3,
+        st.builds(
+            Source,
+            name=words,
+            url=urls,
+            policy=st.builds(AttributionPolicy, scope=st.just(LinkScope.STORY), credit=st.none() | words),
+            role=st.sampled_from(list(SourceRole)),
+        ),
     )
+    sources = st.lists(source, max_size=3)
+    coordinate = st.floats(-90, 90, allow_nan=False)
     base = st.builds(
         Article,
         guid=st.uuids().map(lambda u: f"urn:uuid:{u}"),
@@ -254,39 +264,69 @@ def articles(*, with_history: bool = True) -> SearchStrategy[Article]:
         headline=words,
         kicker=st.none() | words,
         deck=st.none() | words,
+        slugline=st.none() | words,
         summary=st.none() | words,
         body=st.lists(blocks, min_size=1, max_size=8),
-        section=st.builds(
-            Section, name=words.filter(lambda w: any(c.isalnum() for c in w)), description=st.none() | words
+        section=st.builds(Section, name=named, description=st.none() | words),
+        bylines=st.lists(
+            st.builds(
+                Person,
+                name=named,
+                url=st.none() | urls,
+                role=st.sampled_from(["author", "correspondent", "photographer", "editor"]),
+            ),
+            max_size=3,
         ),
-        bylines=st.lists(st.builds(Person, name=words.filter(lambda w: any(c.isalnum() for c in w))), max_size=3),
+        dateline=st.none() | st.builds(Dateline, place=words, date=st.none() | st.dates()),
+        located=st.none()
+        | st.builds(
+            Place,
+            name=words,
+            country=st.none() | st.from_regex(r"[A-Z]{2}", fullmatch=True),
+            latitude=st.none() | coordinate,
+            longitude=st.none() | coordinate.map(lambda x: x * 2),
+        ),
         keywords=st.lists(words, max_size=4),
         subjects=st.lists(
             st.builds(Concept, code=st.from_regex(r"medtop:[0-9]{8}", fullmatch=True), label=words), max_size=2
         ),
+        genre=st.none() | st.builds(Concept, code=st.sampled_from(["genre:Current", "genre:Analysis"]), label=words),
         urgency=st.none() | st.integers(1, 9),
         first_created=st.none() | times,
         embargo_until=st.none() | times,
         canonical_url=st.none() | urls,
+        media=st.lists(st.builds(Image, src=urls, alt=words), max_size=2),
+        rights=st.none() | st.builds(Rights, holder=words, notice=st.none() | words),
+        publisher=st.none() | st.builds(Source, name=words, home=urls, policy=st.none() | st.just(AttributionPolicy())),
         sources=sources,
         ed_note=st.none() | words,
         extra=st.dictionaries(st.from_regex(r"[a-z]{1,8}", fullmatch=True), words, max_size=3),
     )
     if not with_history:
         return base
-    paths = st.lists(st.sampled_from(list(Action)), max_size=8)
-    return st.builds(_walk, base, paths, times)
+    # Each step picks one of the moves legal at that point, so walks reach published, corrected
+    # and killed stories often, not only by luck.
+    steps = st.lists(st.integers(0, 2**16), max_size=8)
+    return st.builds(_walk, base, steps, times)
 
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _walk(article: Article, actions: list[Action], start: datetime) -> Article:
-    """Apply whichever of ``actions`` are legal, in order, as a small desk would."""
+def _walk(article: Article, steps: list[int], start: datetime) -> Article:
+    """Take one legal move per step (``step`` picks which), as a small desk would.
+
+    Moves whose guards refuse the story (e.g. publishing without a byline) leave it as it is.
+    """
     clock = FixedClock(start)
     workflow = Workflow(review_required=False)
-    for action in actions:
+    kinds = list(CorrectionKind)
+    for step in steps:
+        moves = allowed_actions(article.state, workflow)
+        if not moves:
+            break
+        action = moves[step % len(moves)]
         clock.advance(minutes=5)
         kwargs: dict[str, Any] = {}
         if action is Action.SCHEDULE:
@@ -295,9 +335,10 @@ def _walk(article: Article, actions: list[Action], start: datetime) -> Article:
             kwargs["note"] = "legal"
             kwargs["correction"] = ("retraction", "Withdrawn.")
         if action is Action.CORRECT:
-            kwargs["correction"] = ("correction", "A name was misspelt.")
+            kind = kinds[step // len(moves) % len(kinds)]
+            kwargs["correction"] = (kind.value, f"A {kind.value} was made.")
         if action is Action.UPDATE:
-            kwargs["changes"] = {"deck": "Updated"}
+            kwargs["changes"] = {"deck": f"Updated at step {step}"}
         with contextlib.suppress(Exception):
             article = transition(article, action, actor=EDITOR, clock=clock, workflow=workflow, **kwargs)
     return article

@@ -6,6 +6,7 @@ rule. Nothing here knows a file format or does I/O.
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -21,16 +22,24 @@ __all__ = [
     "bcp47",
     "check_url",
     "clean_text",
+    "enum_value",
     "http_url",
+    "matches",
+    "min_items",
     "non_empty",
+    "number_in",
+    "one_of",
     "optional_text",
+    "required_http_url",
     "str_set",
     "str_tuple",
     "to_tuple",
     "url_with_scheme",
+    "whole_number",
 ]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 # C0 and C1 controls other than tab and newline: scraping leaves them behind (e.g. \v).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -134,11 +143,85 @@ def check_url(value: object, schemes: tuple[str, ...], path: str, allowed: str |
     if scheme == "mailto":
         if "@" not in parts.path:
             raise ValidationError(path, f"mailto link {value!r} has no address")
-    elif not parts.hostname or len(value.split(None, 1)) != 1:
+    elif not parts.hostname or value.split(None, 1) != [value]:
         raise ValidationError(path, f"URL {value!r} has no host or contains spaces")
 
 
 http_url = url_with_scheme("http", "https")
+
+
+def required_http_url(_inst: object, attr: Any, value: Any) -> None:
+    """The value is an absolute http(s) URL (``None`` is refused)."""
+    if value is None:
+        raise ValidationError(attr.name, "is required: give an http(s) URL")
+    check_url(value, ("http", "https"), attr.name, "http or https")
+
+
+def enum_value(cls: type[E], value: object, path: str) -> E:
+    """Convert ``value`` to a member of ``cls``, or raise :class:`ValidationError` at ``path`` listing the members."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        listed = ", ".join(str(m.value) for m in cls)
+        raise ValidationError(path, f"{value!r} is not one of: {listed}") from None
+
+
+def whole_number(low: int, high: int | None = None) -> Callable[[Any, Any, Any], None]:
+    """A validator: the value is an ``int`` (not a bool) from ``low`` (to ``high``, inclusive)."""
+    span = f"from {low} to {high}" if high is not None else f"from {low}"
+
+    def validate(_inst: object, attr: Any, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+            raise ValidationError(attr.name, f"must be a whole number {span}, not {value!r}")
+
+    return validate
+
+
+def number_in(low: float, high: float) -> Callable[[Any, Any, Any], None]:
+    """A validator: the value is ``None`` or a number (not a bool) from ``low`` to ``high``."""
+
+    def validate(_inst: object, attr: Any, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ValidationError(attr.name, f"must be a number from {low:g} to {high:g}, not {value!r}")
+
+    return validate
+
+
+def matches(pattern: re.Pattern[str], what: str) -> Callable[[Any, Any, Any], None]:
+    """A validator: the value is ``None`` or text matching ``pattern``; ``what`` describes it."""
+
+    def validate(_inst: object, attr: Any, value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ValidationError(attr.name, f"{value!r} is not {what}")
+
+    return validate
+
+
+def one_of(*choices: str) -> Callable[[Any, Any, Any], None]:
+    """A validator: the value is one of ``choices``."""
+    listed = ", ".join(choices)
+
+    def validate(_inst: object, attr: Any, value: Any) -> None:
+        if value not in choices:
+            raise ValidationError(attr.name, f"{value!r} is not one of: {listed}")
+
+    return validate
+
+
+def min_items(count: int) -> Callable[[Any, Any, Any], None]:
+    """A validator: the collection has at least ``count`` items."""
+
+    def validate(_inst: object, attr: Any, value: Any) -> None:
+        if len(value) < count:
+            raise ValidationError(attr.name, f"needs at least {count} item{'s' if count != 1 else ''}")
+
+    return validate
 
 
 def bcp47(_inst: object, attr: Any, value: Any) -> None:
