@@ -17,7 +17,8 @@ only knows ``ValueError`` or ``LookupError`` still works::
     ├── PluginError (RuntimeError)          a plugin is broken or misconfigured
     │   ├── DuplicateFormatError            two plugins claim one format: .name, .first, .second
     │   └── UnknownFormatError (LookupError) no plugin provides the format: .name, .known
-    └── AuditError (ValueError)             a story's history does not verify: .index
+    ├── AuditError (ValueError)             a story's history does not verify: .index
+    └── PolicyError (ValueError)            a permission policy is malformed: .source, .line, .problems
 
 Messages say what is wrong and what to do next. This module must never import anything from
 the rest of newsroom: it sits at the bottom of every import chain.
@@ -37,6 +38,7 @@ __all__ = [
     "NewsroomError",
     "PermissionDenied",
     "PluginError",
+    "PolicyError",
     "ProtectedContentError",
     "ReadError",
     "RenditionCheckError",
@@ -179,3 +181,18 @@ class AuditError(NewsroomError, ValueError):
     def __init__(self, message: str, *, index: int | None = None) -> None:
         self.index = index
         super().__init__(message)
+
+
+class PolicyError(NewsroomError, ValueError):
+    """A permission policy (usually a TOML file) is malformed.
+
+    ``problems`` lists every ``(line, problem)`` found, in line order; ``line`` is the first.
+    The message has one ``source:line: problem`` row per problem.
+    """
+
+    def __init__(self, problems: Sequence[tuple[int, str]], *, source: str | None = None) -> None:
+        self.problems = tuple(sorted(problems, key=lambda p: p[0]))
+        self.source = source
+        self.line = self.problems[0][0] if self.problems else None
+        where = source or "policy"
+        super().__init__("\n".join(f"{where}:{line}: {problem}" for line, problem in self.problems))
