@@ -42,6 +42,7 @@ __all__ = [
 BUILTIN_PLUGINS: Final = (
     "newsroom.proofs",
     "newsroom_json",
+    "newsroom_scraped",
 )
 """Modules registered as plugins by default, in order. They ship in the core wheel."""
 

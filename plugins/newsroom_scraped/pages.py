@@ -1,0 +1,393 @@
+"""Parse a scraped news page (the text dump of a Caliber.az story) into an Article.
+
+A page has these parts, in order (blank lines anywhere between them)::
+
+    navigation junk            twitter, youtube, ..., search, WHAT ARE YOU LOOKING FOR ?
+    the rights notice          Any use of materials is allowed only if there is a hyperlink to Caliber.az
+    a copyright line           Caliber.az © 2026.            (optional)
+    the section line           WORLD
+    font-size controls         A+ / A-                       (optional)
+    the headline               one line (a wrapped headline's lines are joined)
+    the date line              16 January 2026 11:01         (site time; Asia/Baku by default)
+    the body paragraphs        one per line
+    the byline                 By A and B / Автор: А и Б     (optional)
+    the source line            Caliber.Az                    (optional)
+    the view counter           Views: 11 / Просмотров: 11
+    share and print junk, then the section footer: the section line again and its description
+
+The English and Russian editions differ only in wording, so both are recognised everywhere,
+and the story's language is detected from its text. Parsing is line-based and never treats
+text as markup: ``<`` and ``&`` stay characters. Control characters left by scraping are
+removed before the text is split into lines, because Python counts some of them as line
+breaks: a vertical tab or form feed becomes a space (it stood for a break between words), any
+other control character is dropped.
+
+This module uses only newsroom's public API and does no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import newsroom
+
+
+__all__ = ["DEFAULT_ZONE", "has_notice", "parse_page", "zone"]
+
+DEFAULT_ZONE = "Asia/Baku"
+"""The site's time zone: dates on Caliber.az pages are local time in Baku."""
+
+# Every C0/C1 control except tab and newline; \r is handled with line endings first.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t]{2,}|\t")
+
+_NOTICES = (
+    # (language of the wording, pattern); the group is the site the link must go to.
+    ("en", re.compile(r"^Any use of materials is allowed only if there is a hyperlink to\s+(\S+?)\.?$", re.IGNORECASE)),
+    (
+        "ru",
+        re.compile(
+            r"^Любое использование материалов допускается только при наличии гиперссылки на\s+(\S+?)\.?$",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "января", "январь"),
+            ("february", "февраля", "февраль"),
+            ("march", "марта", "март"),
+            ("april", "апреля", "апрель"),
+            ("may", "мая", "май"),
+            ("june", "июня", "июнь"),
+            ("july", "июля", "июль"),
+            ("august", "августа", "август"),
+            ("september", "сентября", "сентябрь"),
+            ("october", "октября", "октябрь"),
+            ("november", "ноября", "ноябрь"),
+            ("december", "декабря", "декабрь"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DATE = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\s+(\d{4}),?\s+(\d{1,2}):(\d{2})$")
+_FONT_CONTROLS = frozenset({"A+", "A-", "A−", "A"})
+_VIEWS = re.compile(r"^(?:Views|Просмотров|Просмотры)\s*:\s*(\d[\d\s]*)$", re.IGNORECASE)
+_SHARE = re.compile(r"^share-line|^(?:Liked the story\?|Понравилась статья\?)", re.IGNORECASE)
+_BYLINE = re.compile(r"^(?:By\s+|(?:Автор|Авторы)\s*:\s*)(?P<names>.+)$")
+_NAME_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+|и\s+)?|\s+(?:and|и|&)\s+")
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:[.'’\-][^\W\d_]+)*\.?$")
+_MAX_NAME_WORDS = 6
+_MAX_BYLINE = 200
+_SITE_LIKE = re.compile(r"^[^\W_][\w-]*(?:\.[^\W_][\w-]*)+$")
+_VIA = (
+    re.compile(r"\breport(?:s|ed)?\s+via\s+(?P<via>[^.,;:!?()\"“”«»]+)", re.IGNORECASE),
+    re.compile(r"\bсо\s+ссылкой\s+на\s+(?P<via>[^.,;:!?()\"“”«»]+)", re.IGNORECASE),
+)
+_MAX_VIA_WORDS = 6
+_CYRILLIC_SHARE = 0.3
+_FOOTER_JUNK = frozenset({"loading", "загрузка"})
+_LANGUAGE_SAMPLE = 600
+
+
+@lru_cache(maxsize=32)
+def zone(name: str) -> tzinfo:
+    """The time zone called ``name`` (IANA, e.g. ``Asia/Baku``); ValueError if unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        msg = f"unknown time zone {name!r}; give an IANA name such as 'Asia/Baku' or 'Europe/Moscow'"
+        raise ValueError(msg) from exc
+
+
+def _lines(text: str) -> list[str]:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        # Vertical tab and form feed stand for line breaks (Word's manual break is \v), so they
+        # become spaces; every other control character is dropped.
+        text = _CONTROL.sub(_drop_control, text)
+    if "\t" in text or "  " in text:
+        text = _SPACES.sub(" ", text)
+    return [line.strip() for line in text.split("\n")]
+
+
+def _drop_control(m: re.Match[str]) -> str:
+    return " " if m.group(0) in "\x0b\x0c" else ""
+
+
+def _fail(what: str, source: str) -> newsroom.ReadError:
+    return newsroom.ReadError(f"not a scraped news page: {what}", source=source)
+
+
+def _notice(lines: Sequence[str], source: str) -> tuple[int, str, str]:
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        for _lang, pattern in _NOTICES:
+            m = pattern.match(line)
+            if m:
+                return i, line, m.group(1)
+    msg = (
+        "the rights notice was not found (a line such as 'Any use of materials is allowed only if there "
+        "is a hyperlink to Caliber.az' or 'Любое использование материалов допускается только при наличии "
+        "гиперссылки на Caliber.az')"
+    )
+    raise _fail(msg, source)
+
+
+def has_notice(text: str) -> bool:
+    """Whether ``text`` has a rights-notice line of a known edition (used to sniff pages)."""
+    return any(pattern.match(line.strip()) for line in text.splitlines() for _lang, pattern in _NOTICES)
+
+
+def _date(line: str, zone_: tzinfo, source: str) -> datetime | None:
+    """The date on ``line``, ``None`` if the line is not date-shaped; ReadError if it is impossible."""
+    m = _DATE.match(line)
+    if m is None:
+        return None
+    day, month_name, year, hour, minute = m.groups()
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        raise _fail(f"the date line {line!r} has no known month name (English or Russian)", source)
+    try:
+        return datetime(int(year), month, int(day), int(hour), int(minute), tzinfo=zone_)
+    except ValueError as exc:
+        raise _fail(f"the date line {line!r} is not a real date and time ({exc})", source) from None
+
+
+def _section_name(line: str, language: str) -> str:
+    # The site prints section names in capitals with CSS; the dump keeps the capitals.
+    if not line.isupper():
+        return line
+    if language == "en":
+        return string.capwords(line.lower())
+    lower = line.lower()
+    return lower[:1].upper() + lower[1:]
+
+
+def _byline_names(line: str) -> list[str] | None:
+    """The names on a byline line, or ``None`` when the line only looks like one."""
+    if len(line) > _MAX_BYLINE:
+        return None
+    m = _BYLINE.match(line)
+    if m is None:
+        return None
+    names = [n.strip() for n in _NAME_SEPARATORS.split(m.group("names").strip().rstrip("."))]
+    if not names or any(not _is_name(n) for n in names):
+        return None
+    return names
+
+
+def _is_name(name: str) -> bool:
+    words = name.split()
+    if not 1 <= len(words) <= _MAX_NAME_WORDS or not words[0][:1].isupper():
+        return False
+    return all(_NAME_WORD.match(w) for w in words)
+
+
+def _language(text: str) -> str:
+    # Script share over a sample tells the editions apart. Counted on the UTF-8 bytes, where
+    # every Cyrillic letter of Russian starts with 0xD0 or 0xD1: much cheaper than a regex.
+    sample = text[:_LANGUAGE_SAMPLE]
+    encoded = sample.encode("utf-8")
+    cyrillic = encoded.count(0xD0) + encoded.count(0xD1)
+    if cyrillic >= _CYRILLIC_SHARE * len(sample):
+        return "ru"
+    if "ə" in text or "Ə" in text:
+        return "az"
+    return "en"
+
+
+def _via(paragraphs: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for text in paragraphs:
+        if "via " not in text and "ссылкой на" not in text:  # skip the regexes for most paragraphs
+            continue
+        for pattern in _VIA:
+            for m in pattern.finditer(text):
+                via = m.group("via").strip(" \t'\"’")
+                if via and len(via.split()) <= _MAX_VIA_WORDS and via not in found:
+                    found.append(via)
+    return found
+
+
+def _paragraph(text: str) -> newsroom.Paragraph:
+    # Text is never markup. Without '<' or '&' a string reads as exactly its characters (and
+    # takes the model's fast path); otherwise wrap it as plain text so '<' stays a character.
+    if "<" in text or "&" in text:
+        return newsroom.Paragraph(text=newsroom.InlineText.plain(text))
+    return newsroom.Paragraph(text=text)
+
+
+def _home_of(site: str) -> str:
+    host = site.strip().rstrip("./").lower()
+    host = re.sub(r"^https?://", "", host)
+    return f"https://{host}"
+
+
+@dataclass(slots=True)
+class _Parts:
+    """What a page's lines say, before it becomes an Article."""
+
+    notice: str
+    site: str
+    copyright: str | None
+    section: str
+    headline: str
+    published: datetime
+    paragraphs: list[str]
+    names: list[str]
+    source_name: str | None
+    views: str | None
+    description: str | None
+
+
+def _decode(data: bytes | str, source: str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text (byte {exc.start}); save the page as UTF-8"
+        raise newsroom.ReadError(msg, source=source) from None
+
+
+def _find_date(lines: Sequence[str], start: int, tz: tzinfo, source: str) -> tuple[int, datetime]:
+    """The date line: the first line after the notice that reads as a date."""
+    for i in range(start, len(lines)):
+        if lines[i] and (found := _date(lines[i], tz, source)) is not None:
+            return i, found
+    raise _fail("the date line was not found after the headline (e.g. '16 January 2026 11:01')", source)
+
+
+def _head(lines: Sequence[str], notice_at: int, date_at: int, source: str) -> tuple[str | None, str, str]:
+    """Between the notice and the date: copyright, section, font controls, headline."""
+    head = [line for line in lines[notice_at + 1 : date_at] if line]
+    copyright_line = head.pop(0) if head and "©" in head[0] else None
+    controls = [k for k, line in enumerate(head) if line in _FONT_CONTROLS]
+    if controls:
+        section_lines, headline_lines = head[: controls[0]], head[controls[-1] + 1 :]
+    else:
+        section_lines, headline_lines = head[:1], head[1:]
+    if not section_lines:
+        raise _fail("the section line (e.g. 'WORLD') was not found after the rights notice", source)
+    if not headline_lines:
+        raise _fail("the headline was not found between the section line and the date line", source)
+    return copyright_line, section_lines[-1], " ".join(headline_lines)
+
+
+def _end(lines: Sequence[str], date_at: int, source: str) -> tuple[int, str | None]:
+    """The end of the story: the view counter (and its count), else the share line."""
+    for i in range(date_at + 1, len(lines)):
+        if m := _VIEWS.match(lines[i]):
+            return i, "".join(m.group(1).split())
+    for i in range(date_at + 1, len(lines)):
+        if _SHARE.match(lines[i]):
+            return i, None
+    msg = (
+        "the end of the story was not found: no view counter ('Views: 11' / 'Просмотров: 11') "
+        "or share line after the body"
+    )
+    raise _fail(msg, source)
+
+
+def _description(lines: Sequence[str], end_at: int, section_line: str) -> str | None:
+    """The footer repeats the section line; the next line describes the section."""
+    wanted = section_line.lower()
+    for i in range(len(lines) - 1, end_at, -1):
+        if lines[i].lower() == wanted:
+            description = next((line for line in lines[i + 1 :] if line), None)
+            if description is None or description.lower() in _FOOTER_JUNK:
+                return None
+            return description
+    return None
+
+
+def _parts(text: str, source: str, tz: tzinfo) -> _Parts:
+    lines = _lines(text)
+    notice_at, notice, site = _notice(lines, source)
+    date_at, published = _find_date(lines, notice_at + 1, tz, source)
+    copyright_line, section_line, headline = _head(lines, notice_at, date_at, source)
+    end_at, views = _end(lines, date_at, source)
+
+    # Backwards from the end: the source line, then the byline; the rest is body.
+    tail = [line for line in lines[date_at + 1 : end_at] if line]
+    source_name = None
+    if tail and (tail[-1].lower() == site.lower() or _SITE_LIKE.match(tail[-1])):
+        source_name = tail.pop()
+    names: list[str] = []
+    if tail and (found := _byline_names(tail[-1])) is not None:
+        names = found
+        tail.pop()
+    if not tail:
+        raise _fail("no body paragraphs were found between the date line and the byline", source)
+    return _Parts(
+        notice=notice,
+        site=site,
+        copyright=copyright_line,
+        section=section_line,
+        headline=headline,
+        published=published,
+        paragraphs=tail,
+        names=names,
+        source_name=source_name,
+        views=views,
+        description=_description(lines, end_at, section_line),
+    )
+
+
+def parse_page(data: bytes | str, *, source: str, zone_name: str = DEFAULT_ZONE) -> newsroom.Article:
+    """Turn one scraped page into an Article.
+
+    Args:
+        data: The page, as UTF-8 bytes or text.
+        source: The file name, for error messages.
+        zone_name: The IANA time zone the page's date line is in.
+
+    Raises:
+        ReadError: A part of the page was not found; the message names it.
+    """
+    text = _decode(data, source)
+    try:
+        tz = zone(zone_name)
+    except ValueError as exc:
+        raise newsroom.ReadError(str(exc), source=source) from None
+    page = _parts(text, source, tz)
+
+    language = _language(page.headline + "\n" + "\n".join(page.paragraphs))
+    home = _home_of(page.site)
+    policy = newsroom.AttributionPolicy(scope=newsroom.LinkScope.SITE, notice=page.notice)
+    sources = [newsroom.Source(name=page.source_name or page.site, home=home, policy=policy)]
+    sources.extend(newsroom.Source(name=via, role=newsroom.SourceRole.VIA) for via in _via(page.paragraphs))
+    section = newsroom.Section(name=_section_name(page.section, language), description=page.description)
+    slug = newsroom.make_slug(page.headline) or "story"
+    rights = None
+    if page.copyright is not None:
+        holder = page.copyright.split("©", 1)[0].strip() or page.site
+        rights = newsroom.Rights(holder=holder, notice=page.copyright.rstrip(" ."), holder_url=home)
+    try:
+        return newsroom.Article(
+            guid=f"tag:{home.removeprefix('https://')},{page.published:%Y-%m-%d}:{language}/{section.slug}/{slug}",
+            language=language,
+            headline=page.headline,
+            slugline=slug,
+            body=[_paragraph(p) for p in page.paragraphs],
+            section=section,
+            bylines=[newsroom.Person(name=n) for n in page.names],
+            published=page.published,
+            rights=rights,
+            sources=sources,
+            extra={"views": page.views} if page.views is not None else {},
+        )
+    except newsroom.ValidationError as exc:
+        raise newsroom.ReadError(f"the page does not make a valid story: {exc}", source=source) from None
