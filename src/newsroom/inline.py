@@ -19,7 +19,7 @@ from typing import Literal, TypeAlias
 import attrs
 
 from newsroom.errors import ValidationError
-from newsroom.validators import check_url
+from newsroom.validators import check_url, one_of, optional_text
 
 
 __all__ = [
@@ -65,7 +65,7 @@ class LineBreak:
 class Span:
     """Emphasis, strong, an inline quote, or sub/superscript around other inline nodes."""
 
-    kind: SpanKind = attrs.field(validator=attrs.validators.in_(SPAN_KINDS))
+    kind: SpanKind = attrs.field(validator=one_of(*SPAN_KINDS))
     children: tuple[Inline, ...] = attrs.field(converter=_nodes)
 
 
@@ -79,7 +79,8 @@ class Link:
 
     href: str = attrs.field(validator=_validate_href)
     children: tuple[Inline, ...] = attrs.field(converter=_nodes)
-    title: str | None = None
+    # Cleaned as markup parsing cleans it (trimmed, "" is None), so markup() round-trips.
+    title: str | None = attrs.field(default=None, converter=optional_text)
 
 
 Inline: TypeAlias = Text | LineBreak | Span | Link
