@@ -71,6 +71,8 @@ class JsonLinesReader:
     name = "jsonl"
     suffixes = (".jsonl", ".ndjson")
     description = "JSON Lines: one native-JSON story per line, streamed"
+    line_oriented = True
+    """Each non-blank line is one story on its own, so bulk conversion may split the file."""
 
     def sniff(self, head: bytes, filename: str) -> bool:  # noqa: ARG002
         """Several JSON objects, one per line."""

@@ -43,6 +43,7 @@ from newsroom.attribution import (
     text_satisfies,
 )
 from newsroom.audit import AuditReport, verify
+from newsroom.converting import ConvertResult, ConvertStatus, FailureStage, OutputLayout, OutputResult, convert
 from newsroom.errors import (
     AttributionError,
     AuditError,
@@ -121,6 +122,8 @@ __all__ = [
     "BlockQuote",
     "CheckReport",
     "Concept",
+    "ConvertResult",
+    "ConvertStatus",
     "Correction",
     "CorrectionKind",
     "Dateline",
@@ -132,6 +135,7 @@ __all__ = [
     "ExportError",
     "ExportRecord",
     "Exporter",
+    "FailureStage",
     "GuardError",
     "Heading",
     "HistoryEntry",
@@ -144,6 +148,8 @@ __all__ = [
     "Move",
     "NewsroomError",
     "Obligation",
+    "OutputLayout",
+    "OutputResult",
     "Paragraph",
     "PermissionDenied",
     "Person",
@@ -174,6 +180,7 @@ __all__ = [
     "approve",
     "attribution_lines",
     "can_transition",
+    "convert",
     "correct",
     "default_host",
     "dumps",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from newsroom import audit, serialization, states
+from newsroom import audit, convert_command, serialization, states
 from newsroom.errors import NewsroomError
 from newsroom.plugins import PluginHost, make_plugin_manager
 
@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="verify the history hash chain of stories in native JSON")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(run=_audit)
+
+    convert_command.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,1449 @@
+"""Bulk conversion: many stories in, every requested format out, in parallel, never half-written.
+
+:func:`convert` is a streaming generator: it yields one :class:`ConvertResult` per story, in
+input order, whatever the number of worker processes. The work is split like this:
+
+- The **parent** expands the inputs (files, folders, globs, ``-`` for stdin, or Article
+  objects) in a fixed order, picks a reader for each file (``reader=`` forces one), and cuts
+  line-oriented inputs (JSON Lines) into chunks of lines, so a huge file streams through
+  bounded memory and spreads over every worker.
+- A **worker** (a local process, a Dask worker, or the parent itself for ``jobs=1``) reads
+  its stories, checks each one's audit chain, exports it to each format through the full
+  :func:`~newsroom.export` pipeline (protection rules and attribution proofs included), and
+  writes each rendition to a temporary file *in the target folder*. It never names the
+  final file.
+- The parent takes the workers' results back in input order, gives each story a unique name
+  made from its section and slug (``world_japan-italy-talks``; a later story with the same
+  name gets ``-2``), and renames each temporary file onto its final name with
+  :func:`os.replace`, which is atomic. Because names are given in input order, the output
+  is the same whatever the number of jobs.
+
+So a run killed at any moment leaves complete files under their final names, and at worst
+hidden ``.newsroom-*.tmp`` files, which the next run into the same folder removes once the
+process that wrote them is gone. A re-run skips every output newer than its input (unless
+``force``), so it finishes the job. Two runs into one folder never write into the same file;
+the last rename wins. One bad story never stops the rest: each failure is reported with its
+file, line or story number, the stage (``read``, ``validate``, ``export``, ``attribution``,
+``write``) and the reason.
+
+The temporary-then-rename scheme protects against a killed process, not against power loss:
+files are not fsynced (that would cost milliseconds per file).
+
+This module never prints; the CLI (``newsroom convert``) is a thin layer over it.
+"""
+
+# Paths stay strings on the hot path: thousands of files a second, and pathlib objects cost.
+# ruff: noqa: PTH100, PTH103, PTH105, PTH108, PTH110, PTH112, PTH116, PTH118, PTH119, PTH120, PTH123, PTH207
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import glob
+import hashlib
+import io
+import json
+import os
+import re
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Final, NamedTuple, TypeAlias
+
+import attrs
+
+from newsroom.articles import Article
+from newsroom.audit import verify
+from newsroom.errors import AttributionError, NewsroomError, ReadError, ValidationError
+from newsroom.exporting import Reader, export
+from newsroom.plugins import PluginHost, default_host, make_plugin_manager
+
+
+__all__ = [
+    "ConvertResult",
+    "ConvertStatus",
+    "FailureStage",
+    "OutputLayout",
+    "OutputResult",
+    "convert",
+    "input_size",
+    "pick_reader",
+]
+
+HostSpec: TypeAlias = "PluginHost | Callable[[], PluginHost] | None"
+StoriesInput: TypeAlias = "str | os.PathLike[str] | Article | Iterable[str | os.PathLike[str] | Article]"
+
+SNIFF_BYTES: Final = 4096
+"""How much of each file the readers' ``sniff`` sees."""
+LINES_PER_TASK: Final = 64
+"""Stories of a line-oriented input sent to a worker at once."""
+BYTES_PER_TASK: Final = 1 << 20
+"""A task is cut after this many input bytes, whatever its story count."""
+FILES_PER_TASK: Final = 16
+"""Small single-story files sent to a worker at once."""
+STALE_TEMP_SECONDS: Final = 3600
+"""A temporary file older than this is left over from a dead run, whoever wrote it."""
+
+_TEMP_PREFIX: Final = ".newsroom-"
+_TEMP_SUFFIX: Final = ".tmp"
+_TEMP_NAME = re.compile(r"^\.newsroom-(?P<host>.+)-(?P<pid>\d+)-[a-z0-9_]+\.tmp$")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_MIN_PARALLEL_TASKS = 2
+_MAX_REBUILDS = 3
+
+
+class ConvertStatus(enum.StrEnum):
+    """What happened to a story (or one of its outputs)."""
+
+    DONE = "done"
+    """Written."""
+    SKIPPED = "skipped"
+    """Every output already existed and was newer than the input."""
+    FAILED = "failed"
+    """Something went wrong; ``reason`` says what."""
+
+
+class FailureStage(enum.StrEnum):
+    """Where a story failed."""
+
+    INPUT = "input"
+    """The input could not be found or no reader takes it."""
+    READ = "read"
+    """The reader could not turn the input into a story."""
+    VALIDATE = "validate"
+    """The story is not valid (e.g. its audit chain does not verify)."""
+    EXPORT = "export"
+    """The exporter failed or refused (embargo, a checker)."""
+    ATTRIBUTION = "attribution"
+    """The rendition lacked a link the story owes, so it was not written."""
+    WRITE = "write"
+    """The file could not be written."""
+    WORKER = "worker"
+    """The worker process running the story died."""
+
+
+class OutputLayout(enum.StrEnum):
+    """How output files are arranged under the output folder."""
+
+    FLAT = "flat"
+    """``out/world_japan-italy-talks.json``, ``out/world_japan-italy-talks.newsml-g2.xml``."""
+    BY_FORMAT = "by-format"
+    """``out/json/world_japan-italy-talks.json``, ``out/newsml-g2/world_japan-italy-talks.xml``."""
+    BY_SECTION = "by-section"
+    """``out/world/japan-italy-talks.json``; sub-sections nest (``out/world/europe/...``)."""
+
+
+@attrs.frozen(kw_only=True)
+class OutputResult:
+    """One story in one format."""
+
+    format: str
+    """The exporter's name."""
+    path: str | None
+    """The output file (for a skipped output, the existing one); ``None`` if never named."""
+    status: ConvertStatus
+    """Written, skipped as up to date, or failed."""
+    reason: str | None = None
+    """Why it failed."""
+    stage: FailureStage | None = None
+    """Where it failed."""
+
+
+@attrs.frozen(kw_only=True)
+class ConvertResult:
+    """What happened to one story: where it came from, what was written, what went wrong."""
+
+    input: str
+    """The input file as given or found (``-`` for stdin, ``<stories>`` for Article objects)."""
+    story: int | None
+    """The story's number in its input, from 1; ``None`` when the whole input failed."""
+    line: int | None = None
+    """Its line in the input, for line-oriented inputs (JSON Lines)."""
+    reader: str | None = None
+    """The reader that read it."""
+    guid: str | None = None
+    """The story's guid, once read."""
+    status: ConvertStatus
+    """Done, skipped, or failed (if any output failed, the story failed)."""
+    stage: FailureStage | None = None
+    """Where it failed."""
+    reason: str | None = None
+    """Why it failed, naming the format where one did."""
+    outputs: tuple[OutputResult, ...] = ()
+    """One entry per requested format (empty when the story was never read)."""
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The formats this story was converted to (or tried)."""
+        return tuple(o.format for o in self.outputs)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The output files written or kept."""
+        return tuple(o.path for o in self.outputs if o.path is not None and o.status is not ConvertStatus.FAILED)
+
+    @property
+    def where(self) -> str:
+        """``file:line``, ``file#story`` or ``file``: where to look."""
+        if self.line is not None:
+            return f"{self.input}:{self.line}"
+        if self.story is not None and self.input == "<stories>":
+            return f"{self.input}#{self.story}"
+        return self.input
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (as written to the report)."""
+        return {
+            "story": self.story,
+            "line": self.line,
+            "guid": self.guid,
+            "status": self.status.value,
+            "stage": self.stage.value if self.stage else None,
+            "reason": self.reason,
+            "outputs": [
+                {
+                    "format": o.format,
+                    "path": o.path,
+                    "status": o.status.value,
+                    **({"reason": o.reason, "stage": o.stage.value if o.stage else None} if o.reason else {}),
+                }
+                for o in self.outputs
+            ],
+        }
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@attrs.frozen(kw_only=True)
+class _Config:
+    """Everything a worker needs; sent once per worker (or with each Dask task)."""
+
+    token: str
+    started_ns: int
+    formats: tuple[str, ...]
+    suffixes: Mapping[str, str]
+    out: str
+    layout: OutputLayout
+    force: bool
+    now: datetime
+    reader_options: Mapping[str, Mapping[str, Any]]
+    export_options: Mapping[str, Mapping[str, Any]]
+    host_factory: Callable[[], PluginHost] | None
+
+
+class _State:
+    """A worker's plugin host and configured readers, built once per process and run."""
+
+    def __init__(self, config: _Config, host: PluginHost | None = None) -> None:
+        self.config = config
+        if host is None:
+            host = config.host_factory() if config.host_factory is not None else _fresh_host()
+        self.host = host
+        self._readers: dict[str, Reader] = {}
+        self.temp_prefix = f"{_TEMP_PREFIX}{_hostname()}-{os.getpid()}-"
+        self.mode = 0o666 & ~_umask()
+
+    def reader(self, name: str) -> Reader:
+        if name not in self._readers:
+            self._readers[name] = _configured(self.host.reader(name), self.config.reader_options.get(name))
+        return self._readers[name]
+
+    def clock(self) -> datetime:
+        return self.config.now
+
+
+def _fresh_host() -> PluginHost:
+    return PluginHost(make_plugin_manager())
+
+
+def _configured(reader: Reader, options: Mapping[str, Any] | None) -> Reader:
+    if not options:
+        return reader
+    with_options = getattr(reader, "with_options", None)
+    if with_options is None:
+        msg = f"reader {reader.name!r} takes no options (it has no with_options method)"
+        raise ValueError(msg)
+    configured = with_options(**options)
+    if not isinstance(configured, Reader):
+        msg = f"reader {reader.name!r}.with_options returned {type(configured).__name__}, not a Reader"
+        raise TypeError(msg)
+    return configured
+
+
+_UMASK: list[int] = []
+
+
+def _umask() -> int:
+    if not _UMASK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return _UMASK[0]
+
+
+def _hostname() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "host"
+
+
+def _line_oriented(reader: Reader) -> bool:
+    """Whether each non-blank line is one independent story (see the JSON Lines reader)."""
+    return bool(getattr(reader, "line_oriented", False))
+
+
+# --------------------------------------------------------------------------- units of work
+
+
+class _FileUnit(NamedTuple):
+    """A file read whole by one reader (one or more stories)."""
+
+    input: str
+    path: str
+    reader: str
+    mtime_ns: int | None
+    size: int
+
+
+class _LinesUnit(NamedTuple):
+    """Some lines of a line-oriented input: ``(line number, raw line)`` pairs."""
+
+    input: str
+    reader: str
+    lines: tuple[tuple[int, bytes], ...]
+    mtime_ns: int | None
+    size: int
+
+
+class _BytesUnit(NamedTuple):
+    """A whole input already in memory (stdin read by a reader that takes whole streams)."""
+
+    input: str
+    reader: str
+    data: bytes
+    size: int
+
+
+class _StoriesUnit(NamedTuple):
+    """Article objects handed to :func:`convert` directly."""
+
+    input: str
+    articles: tuple[Article, ...]
+    size: int
+
+
+class _FailedInput(NamedTuple):
+    """An input that failed before any reading (missing, no reader)."""
+
+    input: str
+    stage: FailureStage
+    reason: str
+    reader: str | None = None
+    size: int = 0
+
+
+_Unit: TypeAlias = "_FileUnit | _LinesUnit | _BytesUnit | _StoriesUnit"
+
+
+class _Out(NamedTuple):
+    format: str
+    tmp: str | None
+    fresh: bool
+    stage: FailureStage | None
+    error: str | None
+
+
+class _Story(NamedTuple):
+    line: int | None
+    guid: str | None
+    stem: str | None
+    stage: FailureStage | None
+    error: str | None
+    outs: tuple[_Out, ...]
+
+
+# --------------------------------------------------------------------------- naming
+
+
+def _stem(article: Article, layout: OutputLayout) -> str:
+    slug = article.slug
+    if article.section is None:
+        return slug
+    if layout is OutputLayout.BY_SECTION:
+        return f"{article.section.path}/{slug}"
+    return f"{article.section.path.replace('/', '-')}_{slug}"
+
+
+def _relative(stem: str, format: str, suffix: str, layout: OutputLayout) -> str:
+    if layout is OutputLayout.BY_FORMAT:
+        return f"{format}/{stem}{suffix}"
+    if suffix.lstrip(".") == format:
+        return f"{stem}{suffix}"
+    return f"{stem}.{format}{suffix}"
+
+
+class _Names:
+    """Unique stems in input order; keeps 8-byte digests, so memory stays small on big runs."""
+
+    def __init__(self) -> None:
+        self._taken: set[bytes] = set()
+
+    @staticmethod
+    def _key(stem: str) -> bytes:
+        return hashlib.blake2b(stem.encode("utf-8"), digest_size=8).digest()
+
+    def claim(self, stem: str) -> str:
+        candidate, n = stem, 1
+        while (key := self._key(candidate)) in self._taken:
+            n += 1
+            candidate = f"{stem}-{n}"
+        self._taken.add(key)
+        return candidate
+
+
+# --------------------------------------------------------------------------- the worker side
+
+
+def _classify(exc: BaseException) -> FailureStage:
+    if isinstance(exc, AttributionError):
+        return FailureStage.ATTRIBUTION
+    if isinstance(exc, ValidationError):
+        return FailureStage.VALIDATE
+    if isinstance(exc, ReadError):
+        return FailureStage.READ
+    if isinstance(exc, OSError):
+        return FailureStage.WRITE
+    return FailureStage.EXPORT
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, NewsroomError):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _fresh(path: str, mtime_ns: int | None, before_ns: int | None = None) -> bool:
+    """Whether ``path`` is at least as new as its input (and, given ``before_ns``, older than it)."""
+    if mtime_ns is None:
+        return False
+    try:
+        written = os.stat(path).st_mtime_ns
+    except OSError:
+        return False
+    return written >= mtime_ns and (before_ns is None or written < before_ns)
+
+
+def _write_temp(state: _State, directory: str, content: bytes) -> str:
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=state.temp_prefix, suffix=_TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            if hasattr(os, "fchmod"):
+                os.fchmod(stream.fileno(), state.mode)
+            stream.write(content)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _process(state: _State, article: Article, line: int | None, mtime_ns: int | None) -> _Story:
+    config = state.config
+    report = verify(article)
+    if not report.ok:
+        msg = f"history does not verify at entry {report.index}: {report.problem}"
+        return _Story(line, article.guid, None, FailureStage.VALIDATE, msg, ())
+    stem = _stem(article, config.layout)
+    outs = []
+    for fmt in config.formats:
+        relative = _relative(stem, fmt, config.suffixes[fmt], config.layout)
+        target = os.path.join(config.out, relative)
+        # Only a file from an earlier run can be up to date: one this run wrote belongs to an
+        # earlier story with the same name, and this story will get another name.
+        if not config.force and _fresh(target, mtime_ns, config.started_ns):
+            outs.append(_Out(fmt, None, fresh=True, stage=None, error=None))
+            continue
+        try:
+            rendition = export(article, fmt, clock=state.clock, options=config.export_options.get(fmt), host=state.host)
+        except Exception as exc:  # noqa: BLE001 - one bad story never stops the rest
+            outs.append(_Out(fmt, None, fresh=False, stage=_classify(exc), error=_message(exc)))
+            continue
+        try:
+            tmp = _write_temp(state, os.path.dirname(target), rendition.content)
+        except OSError as exc:
+            outs.append(_Out(fmt, None, fresh=False, stage=FailureStage.WRITE, error=_message(exc)))
+            continue
+        outs.append(_Out(fmt, tmp, fresh=False, stage=None, error=None))
+    return _Story(line, article.guid, stem, None, None, tuple(outs))
+
+
+def _read_all(
+    state: _State, reader_name: str, stream: IO[bytes], *, source: str, line: int | None, mtime_ns: int | None
+) -> list[_Story]:
+    stories: list[_Story] = []
+    try:
+        reader = state.reader(reader_name)
+        for item in reader.read(stream, source=source):
+            if isinstance(item, Article):
+                stories.append(_process(state, item, line, mtime_ns))
+            elif isinstance(item, BaseException):
+                where = line if line is not None else getattr(item, "line", None)
+                stage = FailureStage.VALIDATE if isinstance(item, ValidationError) else FailureStage.READ
+                stories.append(_Story(where, None, None, stage, _bare(item), ()))
+            else:  # a third-party reader may ignore its type hints
+                msg = f"reader {reader_name!r} yielded {type(item).__name__}, not an Article or ReadError"  # type: ignore[unreachable]
+                stories.append(_Story(line, None, None, FailureStage.READ, msg, ()))
+    except Exception as exc:  # noqa: BLE001 - a broken input is one failure, not a crash
+        stage = FailureStage.VALIDATE if isinstance(exc, ValidationError) else FailureStage.READ
+        where = line if line is not None else getattr(exc, "line", None)
+        stories.append(_Story(where, None, None, stage, _bare(exc), ()))
+    return stories
+
+
+def _bare(exc: BaseException) -> str:
+    """The error's message without the ``source:line:`` prefix the result already carries."""
+    if isinstance(exc, ReadError):
+        text = str(exc)
+        where = exc.source or ""
+        if exc.line is not None:
+            where = f"{where}:{exc.line}" if where else f"line {exc.line}"
+        if where and text.startswith(where + ": "):
+            return text[len(where) + 2 :]
+        return text
+    return _message(exc)
+
+
+def _run_unit(state: _State, unit: _Unit) -> list[_Story]:
+    if isinstance(unit, _FileUnit):
+        try:
+            stream = open(unit.path, "rb")  # noqa: SIM115 - closed below, errors reported
+        except OSError as exc:
+            return [_Story(None, None, None, FailureStage.READ, f"cannot open: {exc.strerror or exc}", ())]
+        with stream:
+            return _read_all(state, unit.reader, stream, source=unit.input, line=None, mtime_ns=unit.mtime_ns)
+    if isinstance(unit, _LinesUnit):
+        stories: list[_Story] = []
+        for number, raw in unit.lines:
+            stories.extend(
+                _read_all(state, unit.reader, io.BytesIO(raw), source=unit.input, line=number, mtime_ns=unit.mtime_ns)
+            )
+        return stories
+    if isinstance(unit, _BytesUnit):
+        return _read_all(state, unit.reader, io.BytesIO(unit.data), source=unit.input, line=None, mtime_ns=None)
+    return [_process(state, article, None, None) for article in unit.articles]
+
+
+_Task: TypeAlias = "tuple[_Unit, ...]"
+_WORKER: dict[str, _State] = {}
+
+
+def _state_for(config: _Config) -> _State:
+    state = _WORKER.get(config.token)
+    if state is None:
+        _WORKER.clear()  # one run at a time per worker process; drop older runs' hosts
+        state = _WORKER[config.token] = _State(config)
+    return state
+
+
+def _init_worker(config: _Config) -> None:
+    _state_for(config)
+
+
+def _run_task(config: _Config | None, task: _Task) -> list[list[_Story]]:
+    """Run one task in a worker: each unit's stories, in order."""
+    state = _state_for(config) if config is not None else next(iter(_WORKER.values()))
+    return [_run_unit(state, unit) for unit in task]
+
+
+def _run_task_in_pool(task: _Task) -> list[list[_Story]]:
+    return _run_task(None, task)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _out_root(out: str) -> str:
+    return os.path.realpath(out)
+
+
+def _walk(folder: str, suffixes: frozenset[str], skip: str) -> Iterator[str]:
+    """Files under ``folder`` with one of ``suffixes``, in a fixed order, hidden ones left out."""
+    for root, dirs, files in os.walk(folder):
+        if os.path.realpath(root) == skip:
+            dirs[:] = []
+            continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) != skip)
+        for name in sorted(files):
+            if not name.startswith(".") and _suffix_match(name, suffixes):
+                yield os.path.join(root, name)
+
+
+def _suffix_match(name: str, suffixes: frozenset[str]) -> bool:
+    lower = name.lower()
+    return any(lower.endswith(s) for s in suffixes)
+
+
+def _paths(item: str, suffixes: frozenset[str], skip: str) -> Iterator[str | _FailedInput]:
+    if item == "-":
+        yield item
+    elif os.path.isdir(item):
+        yield from _walk(item, suffixes, skip)
+    elif os.path.exists(item):
+        yield item
+    elif _GLOB_CHARS.search(item):
+        matches = sorted(glob.glob(item, recursive=True))
+        if not matches:
+            yield _FailedInput(item, FailureStage.INPUT, "no files match this pattern")
+        for match in matches:
+            if os.path.isdir(match):
+                yield from _walk(match, suffixes, skip)
+            elif not os.path.basename(match).startswith("."):
+                yield match
+    else:
+        yield _FailedInput(item, FailureStage.INPUT, "no such file or folder")
+
+
+def pick_reader(head: bytes, filename: str, readers: Mapping[str, Reader]) -> Reader | None:
+    """The reader for a file, by its suffix and its content.
+
+    In order: a reader that takes the suffix and recognises the content (its ``sniff``
+    accepts ``head``); else the only reader that takes the suffix; else a reader that
+    recognises the content (``page.dump`` holding a scraped page); else ``None``. Ties go to
+    the first by name, so the choice never depends on plugin load order.
+    """
+    by_suffix = [r for r in readers.values() if _suffix_match(filename, frozenset(s.lower() for s in r.suffixes))]
+    sniffed = []
+    for reader in readers.values():
+        with contextlib.suppress(Exception):  # a broken sniff must not stop detection
+            if reader.sniff(head, filename):
+                sniffed.append(reader)
+    both = [r for r in sniffed if r in by_suffix]
+    if both:
+        return both[0]
+    if len(by_suffix) == 1:
+        return by_suffix[0]
+    if sniffed:
+        return sniffed[0]
+    return None
+
+
+def _is_input(item: object) -> bool:
+    return isinstance(item, (str, os.PathLike))
+
+
+def _items(stories: Any) -> Iterator[str | Article]:
+    if _is_input(stories) or isinstance(stories, Article):
+        stories = [stories]
+    for item in stories:
+        if isinstance(item, Article):
+            yield item
+        elif _is_input(item):
+            yield os.fspath(item)
+        else:
+            msg = f"convert() takes file names, folders, globs, '-' or Articles, not {type(item).__name__}"
+            raise TypeError(msg)
+
+
+class _Planner:
+    """Turns the inputs into tasks, lazily and in order."""
+
+    def __init__(self, host: PluginHost, forced: str | None, out: str, stdin: IO[bytes] | None) -> None:
+        self.readers = host.readers()
+        self.forced = host.reader(forced) if forced else None
+        self.host = host
+        pool = [self.forced] if self.forced else list(self.readers.values())
+        self.suffixes = frozenset(s.lower() for r in pool for s in r.suffixes)
+        self.skip = _out_root(out)
+        self.stdin = stdin
+        self.seen: set[str] = set()
+
+    def units(self, stories: Any) -> Iterator[_Unit | _FailedInput]:
+        pending: list[Article] = []
+        for item in _items(stories):
+            if isinstance(item, Article):
+                pending.append(item)
+                if len(pending) >= LINES_PER_TASK:
+                    yield _StoriesUnit("<stories>", tuple(pending), 0)
+                    pending = []
+                continue
+            if pending:
+                yield _StoriesUnit("<stories>", tuple(pending), 0)
+                pending = []
+            for path in _paths(item, self.suffixes, self.skip):
+                if isinstance(path, _FailedInput):
+                    yield path
+                elif path == "-":
+                    yield from self._stdin()
+                else:
+                    real = os.path.realpath(path)
+                    if real in self.seen:
+                        continue
+                    self.seen.add(real)
+                    yield from self._file(path)
+        if pending:
+            yield _StoriesUnit("<stories>", tuple(pending), 0)
+
+    def _stdin(self) -> Iterator[_Unit | _FailedInput]:
+        stream = self.stdin if self.stdin is not None else sys.stdin.buffer
+        reader = self.forced or self.readers.get("jsonl")
+        if reader is None:
+            yield _FailedInput(
+                "-", FailureStage.INPUT, "no reader for stdin: install the JSON Lines reader or pass reader="
+            )
+            return
+        if _line_oriented(reader):
+            yield from self._lines("-", reader.name, stream, None)
+        else:
+            data = stream.read()
+            yield _BytesUnit("-", reader.name, data, len(data))
+
+    def _file(self, path: str) -> Iterator[_Unit | _FailedInput]:
+        try:
+            info = os.stat(path)
+            with open(path, "rb") as stream:
+                head = stream.read(SNIFF_BYTES)
+        except OSError as exc:
+            yield _FailedInput(path, FailureStage.INPUT, f"cannot open: {exc.strerror or exc}")
+            return
+        reader = self.forced or pick_reader(head, os.path.basename(path), self.readers)
+        if reader is None:
+            names = ", ".join(self.readers) or "none"
+            yield _FailedInput(
+                path,
+                FailureStage.INPUT,
+                f"no reader recognises this file (installed readers: {names}); choose one with --from",
+            )
+            return
+        if _line_oriented(reader):
+            try:
+                with open(path, "rb") as stream:
+                    yield from self._lines(path, reader.name, stream, info.st_mtime_ns)
+            except OSError as exc:
+                yield _FailedInput(path, FailureStage.INPUT, f"cannot read: {exc.strerror or exc}", reader.name)
+        else:
+            yield _FileUnit(path, path, reader.name, info.st_mtime_ns, info.st_size)
+
+    @staticmethod
+    def _lines(source: str, reader: str, stream: IO[bytes], mtime_ns: int | None) -> Iterator[_LinesUnit]:
+        batch: list[tuple[int, bytes]] = []
+        size = 0
+        for number, raw in enumerate(stream, start=1):
+            size += len(raw)
+            if not raw.strip():
+                continue
+            batch.append((number, raw))
+            if len(batch) >= LINES_PER_TASK or size >= BYTES_PER_TASK:
+                yield _LinesUnit(source, reader, tuple(batch), mtime_ns, size)
+                batch, size = [], 0
+        if batch or size:
+            yield _LinesUnit(source, reader, tuple(batch), mtime_ns, size)
+
+
+def _tasks(units: Iterator[_Unit | _FailedInput]) -> Iterator[_Task | _FailedInput]:
+    """Group small file units into tasks; chunks of lines and stories are tasks already."""
+    files: list[_Unit] = []
+    size = 0
+    for unit in units:
+        if isinstance(unit, _FileUnit):
+            files.append(unit)
+            size += unit.size
+            if len(files) >= FILES_PER_TASK or size >= BYTES_PER_TASK:
+                yield tuple(files)
+                files, size = [], 0
+            continue
+        if files:
+            yield tuple(files)
+            files, size = [], 0
+        yield unit if isinstance(unit, _FailedInput) else (unit,)
+    if files:
+        yield tuple(files)
+
+
+def input_size(stories: StoriesInput, *, reader: str | None = None, out: str | os.PathLike[str] = "out") -> int | None:
+    """The total size in bytes of the files :func:`convert` would read, for progress bars.
+
+    ``None`` when the inputs include stdin or Article objects, whose size is not known ahead.
+    """
+    total = 0
+    suffixes: frozenset[str]
+    host = default_host()
+    pool = [host.reader(reader)] if reader else list(host.readers().values())
+    suffixes = frozenset(s.lower() for r in pool for s in r.suffixes)
+    skip = _out_root(os.fspath(out))
+    for item in _items(stories):
+        if isinstance(item, Article) or item == "-":
+            return None
+        for path in _paths(item, suffixes, skip):
+            if isinstance(path, str) and path != "-":
+                with contextlib.suppress(OSError):
+                    total += os.stat(path).st_size
+    return total
+
+
+# --------------------------------------------------------------------------- executors
+
+
+class _Serial:
+    """Runs every task in this process, one after the other (``jobs=1``)."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def run(self, tasks: Iterator[_Task | _FailedInput]) -> Iterator[tuple[_Task | _FailedInput, Any]]:
+        for task in tasks:
+            if isinstance(task, _FailedInput):
+                yield task, None
+            else:
+                yield task, [_run_unit(self.state, unit) for unit in task]
+
+    def close(self, _on_abandoned: Callable[[Any], None]) -> None:
+        return
+
+
+class _Bounded:
+    """Submits tasks to a pool with a bounded number in flight, and hands results back in order."""
+
+    def __init__(self, in_flight: int) -> None:
+        self.in_flight = max(2, in_flight)
+        self.pending: deque[tuple[_Task | _FailedInput, Any]] = deque()
+
+    def submit(self, task: _Task) -> Any:
+        raise NotImplementedError
+
+    def result(self, future: Any) -> Any:
+        raise NotImplementedError
+
+    def run(self, tasks: Iterator[_Task | _FailedInput]) -> Iterator[tuple[_Task | _FailedInput, Any]]:
+        for task in tasks:
+            self.pending.append((task, None if isinstance(task, _FailedInput) else self.submit(task)))
+            while len(self.pending) >= self.in_flight:
+                yield self._next()
+        while self.pending:
+            yield self._next()
+
+    def _next(self) -> tuple[_Task | _FailedInput, Any]:
+        task, future = self.pending.popleft()
+        if future is None or isinstance(task, _FailedInput):
+            return task, None
+        try:
+            return task, self.result(future)
+        except Exception as exc:  # noqa: BLE001 - a dead worker fails its task, not the run
+            # When a worker dies, every task in flight fails with it; give each one more try
+            # on fresh workers, so only a task that kills its worker twice is reported.
+            try:
+                retry = self.resubmit(task, exc)
+            except Exception as again:  # noqa: BLE001
+                return task, again
+            if retry is None:
+                return task, exc
+            try:
+                return task, self.result(retry)
+            except Exception as again:  # noqa: BLE001
+                return task, again
+
+    def resubmit(self, task: _Task, exc: BaseException) -> Any:
+        """Submit ``task`` again after ``exc``, or return ``None`` when a retry cannot help."""
+        del task, exc
+        return None
+
+    def abandon(self, on_abandoned: Callable[[Any], None]) -> None:
+        """Wait for what is still running and hand its outcome over for cleanup."""
+        while self.pending:
+            _task, future = self.pending.popleft()
+            if future is None:
+                continue
+            with contextlib.suppress(Exception):
+                on_abandoned(self.result(future))
+
+
+class _Processes(_Bounded):
+    """A local process pool (``jobs`` > 1)."""
+
+    def __init__(self, config: _Config, jobs: int) -> None:
+        import multiprocessing
+
+        super().__init__(jobs * 3)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            context.set_forkserver_preload(["newsroom", "newsroom.converting"])
+        self.jobs, self.context, self.config = jobs, context, config
+        self.rebuilds = 0
+        self.retried: set[int] = set()
+        self.pool = self._pool()
+
+    def _pool(self) -> Any:
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=self.context, initializer=_init_worker, initargs=(self.config,)
+        )
+
+    def submit(self, task: _Task) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(_run_task_in_pool, task)
+        except BrokenProcessPool:
+            self._rebuild()
+            return self.pool.submit(_run_task_in_pool, task)
+
+    def _rebuild(self) -> None:
+        if self.rebuilds >= _MAX_REBUILDS:
+            msg = f"worker processes keep dying ({self.rebuilds} pools lost); giving up on this task"
+            raise RuntimeError(msg)
+        self.rebuilds += 1
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._pool()
+
+    def resubmit(self, task: _Task, exc: BaseException) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not isinstance(exc, BrokenProcessPool) or id(task) in self.retried:
+            return None
+        self.retried.add(id(task))
+        if self._is_broken():
+            self._rebuild()
+        return self.pool.submit(_run_task_in_pool, task)
+
+    def _is_broken(self) -> bool:
+        return bool(getattr(self.pool, "_broken", False))
+
+    def result(self, future: Any) -> Any:
+        return future.result()
+
+    def close(self, on_abandoned: Callable[[Any], None]) -> None:
+        for _task, future in self.pending:
+            if future is not None:
+                future.cancel()
+        self.abandon(on_abandoned)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Dask(_Bounded):
+    """Tasks on a Dask distributed cluster; the client's workers need this package and a shared folder."""
+
+    def __init__(self, config: _Config, client: Any) -> None:
+        try:
+            ncores = sum(client.ncores().values())
+        except Exception:  # noqa: BLE001 - a client without workers yet still takes tasks
+            ncores = 1
+        super().__init__(max(ncores, 1) * 3)
+        self.client = client
+        self.config = config
+
+    def submit(self, task: _Task) -> Any:
+        return self.client.submit(_run_task, self.config, task, pure=False)
+
+    def result(self, future: Any) -> Any:
+        return future.result()
+
+    def close(self, on_abandoned: Callable[[Any], None]) -> None:
+        for _task, future in self.pending:
+            if future is not None:
+                with contextlib.suppress(Exception):
+                    future.cancel()
+        self.pending = deque((t, f) for t, f in self.pending if f is not None and f.status == "finished")
+        self.abandon(on_abandoned)
+
+
+def _dask_client(scheduler: str) -> Any:
+    try:
+        import importlib
+
+        distributed = importlib.import_module("dask.distributed")
+    except ImportError as exc:
+        msg = "the Dask executor needs dask.distributed: pip install 'newsroom-editorial[dask]'"
+        raise ImportError(msg) from exc
+    return distributed.Client(scheduler)
+
+
+# --------------------------------------------------------------------------- temp files
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[-1].split()[0] != "Z"  # a zombie writes nothing more
+    return True
+
+
+def _remove_stale_temps(out: str) -> int:
+    """Remove temporary files that dead runs left in ``out``; returns how many."""
+    if not os.path.isdir(out):
+        return 0
+    me, removed, now = _hostname(), 0, time.time()
+    for root, _dirs, files in os.walk(out):
+        for name in files:
+            m = _TEMP_NAME.match(name)
+            if m is None:
+                continue
+            path = os.path.join(root, name)
+            try:
+                old = now - os.stat(path).st_mtime > STALE_TEMP_SECONDS
+            except OSError:
+                continue
+            if old or (m.group("host") == me and not _pid_alive(int(m.group("pid")))):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                    removed += 1
+    return removed
+
+
+def _discard(stories: Any) -> None:
+    """Remove the temporary files of results that will never be renamed."""
+    if not isinstance(stories, list):
+        return
+    for unit_stories in stories:
+        for story in unit_stories:
+            for out in story.outs:
+                if out.tmp:
+                    with contextlib.suppress(OSError):
+                        os.unlink(out.tmp)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+class _Report:
+    """Streams the JSON report to a temporary file, renamed into place when the run ends."""
+
+    def __init__(self, path: str, meta: Mapping[str, Any]) -> None:
+        self.path = path
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(
+            dir=directory, prefix=f"{_TEMP_PREFIX}{_hostname()}-{os.getpid()}-", suffix=_TEMP_SUFFIX
+        )
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~_umask())
+        self.stream = os.fdopen(fd, "w", encoding="utf-8")
+        head = json.dumps(dict(meta), ensure_ascii=False, indent=2)
+        self.stream.write(head[:-2] + ',\n  "inputs": [')
+        self.current: str | None = None
+        self.counts: dict[str, int] = {}
+        self.first_input = True
+        self.first_story = True
+
+    def add(self, result: ConvertResult) -> None:
+        if result.input != self.current:
+            self._close_input()
+            self.stream.write("" if self.first_input else ",")
+            self.first_input = False
+            self.stream.write(
+                f'\n    {{"input": {json.dumps(result.input, ensure_ascii=False)}, '
+                f'"reader": {json.dumps(result.reader)}, "stories": ['
+            )
+            self.current = result.input
+            self.counts = {s.value: 0 for s in ConvertStatus}
+            self.first_story = True
+        self.stream.write("" if self.first_story else ",")
+        self.first_story = False
+        self.stream.write("\n      " + json.dumps(result.to_dict(), ensure_ascii=False))
+        self.counts[result.status.value] += 1
+
+    def _close_input(self) -> None:
+        if self.current is None:
+            return
+        counts = ", ".join(f'"{k}": {v}' for k, v in self.counts.items())
+        self.stream.write(f"\n    ], {counts}}}")
+        self.current = None
+
+    def finish(self, summary: Mapping[str, Any]) -> None:
+        self._close_input()
+        self.stream.write("\n  ],\n  " + json.dumps({"summary": dict(summary)})[1:-1] + "\n}\n")
+        self.stream.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self.stream.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+
+
+# --------------------------------------------------------------------------- the entry point
+
+
+def _formats(host: PluginHost, to: str | Sequence[str]) -> tuple[str, ...]:
+    names = [n.strip() for n in to.split(",")] if isinstance(to, str) else [str(n).strip() for n in to]
+    names = [n for n in names if n]
+    if not names:
+        msg = "no output format given: pass to=['json', ...] or to='all'"
+        raise ValueError(msg)
+    if "all" in names:
+        return tuple(host.exporters())
+    out: list[str] = []
+    for name in names:
+        host.exporter(name)  # raises UnknownFormatError naming the installed ones
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def _aggregate(outputs: Sequence[OutputResult]) -> tuple[ConvertStatus, FailureStage | None, str | None]:
+    failed = [o for o in outputs if o.status is ConvertStatus.FAILED]
+    if failed:
+        reason = "; ".join(f"{o.format}: {o.reason}" for o in failed)
+        return ConvertStatus.FAILED, failed[0].stage, reason
+    if outputs and all(o.status is ConvertStatus.SKIPPED for o in outputs):
+        return ConvertStatus.SKIPPED, None, None
+    return ConvertStatus.DONE, None, None
+
+
+class _Run:
+    """The parent's side of one conversion: names, renames, results, counts."""
+
+    def __init__(self, config: _Config, state: _State) -> None:
+        self.config = config
+        self.state = state
+        self.names = _Names()
+        self.numbers: dict[str, int] = {}
+        self.counts = {s.value: 0 for s in ConvertStatus}
+
+    def _number(self, source: str) -> int:
+        self.numbers[source] = self.numbers.get(source, 0) + 1
+        return self.numbers[source]
+
+    def failed_input(self, failure: _FailedInput) -> ConvertResult:
+        return ConvertResult(
+            input=failure.input,
+            story=None,
+            reader=failure.reader,
+            status=ConvertStatus.FAILED,
+            stage=failure.stage,
+            reason=failure.reason,
+        )
+
+    def worker_died(self, task: _Task, exc: BaseException) -> Iterator[ConvertResult]:
+        for unit in task:
+            line = unit.lines[0][0] if isinstance(unit, _LinesUnit) and unit.lines else None
+            yield ConvertResult(
+                input=unit.input,
+                story=None,
+                line=line,
+                reader=getattr(unit, "reader", None),
+                status=ConvertStatus.FAILED,
+                stage=FailureStage.WORKER,
+                reason=f"the worker running this input died: {_message(exc)}",
+            )
+
+    def results(self, unit: _Unit, stories: list[_Story]) -> Iterator[ConvertResult]:
+        reader = getattr(unit, "reader", None)
+        mtime_ns = getattr(unit, "mtime_ns", None)
+        for position, story in enumerate(stories):
+            number = self._number(unit.input)
+            if story.stem is None:
+                yield ConvertResult(
+                    input=unit.input,
+                    story=number,
+                    line=story.line,
+                    reader=reader,
+                    guid=story.guid,
+                    status=ConvertStatus.FAILED,
+                    stage=story.stage,
+                    reason=story.error,
+                )
+                continue
+            stem = self.names.claim(story.stem)
+            outputs = [self._place(unit, position, story, out, stem=stem, mtime_ns=mtime_ns) for out in story.outs]
+            status, stage, reason = _aggregate(outputs)
+            yield ConvertResult(
+                input=unit.input,
+                story=number,
+                line=story.line,
+                reader=reader,
+                guid=story.guid,
+                status=status,
+                stage=stage,
+                reason=reason,
+                outputs=tuple(outputs),
+            )
+
+    def _place(
+        self, unit: _Unit, position: int, story: _Story, out: _Out, *, stem: str, mtime_ns: int | None
+    ) -> OutputResult:
+        config = self.config
+        target = os.path.join(config.out, _relative(stem, out.format, config.suffixes[out.format], config.layout))
+        if out.error is not None:
+            return OutputResult(
+                format=out.format, path=None, status=ConvertStatus.FAILED, reason=out.error, stage=out.stage
+            )
+        tmp = out.tmp
+        if out.fresh:
+            if stem == story.stem or _fresh(target, mtime_ns):
+                return OutputResult(format=out.format, path=target, status=ConvertStatus.SKIPPED)
+            # The worker found the story's first-choice name up to date, but in this run the
+            # name belongs to an earlier story: export again under the name it was given.
+            redo = self._redo(unit, position, out.format)
+            if redo.error is not None or redo.tmp is None:
+                return OutputResult(
+                    format=out.format, path=None, status=ConvertStatus.FAILED, reason=redo.error, stage=redo.stage
+                )
+            tmp = redo.tmp
+        try:
+            os.replace(tmp, target)  # type: ignore[arg-type]
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # type: ignore[arg-type]
+            return OutputResult(
+                format=out.format,
+                path=None,
+                status=ConvertStatus.FAILED,
+                reason=_message(exc),
+                stage=FailureStage.WRITE,
+            )
+        return OutputResult(format=out.format, path=target, status=ConvertStatus.DONE)
+
+    def _redo(self, unit: _Unit, position: int, format: str) -> _Out:
+        forced = attrs.evolve(self.config, force=True, formats=(format,))
+        state = _State(forced, host=self.state.host)
+        if isinstance(unit, _LinesUnit):
+            # Read only the story's own line again (a line-oriented reader gives one story a line).
+            stories = _run_unit(state, unit._replace(lines=unit.lines[position : position + 1]))
+            position = 0
+        else:
+            stories = _run_unit(state, unit)
+        keep = stories[position].outs[0] if position < len(stories) and stories[position].outs else None
+        for i, other in enumerate(stories):
+            if i != position:
+                _discard([[other]])
+        if keep is None:
+            return _Out(format, None, fresh=False, stage=FailureStage.EXPORT, error="the story could not be read again")
+        return keep
+
+    def count(self, result: ConvertResult) -> None:
+        self.counts[result.status.value] += 1
+
+
+def convert(
+    stories: StoriesInput,
+    *,
+    to: str | Sequence[str],
+    out: str | os.PathLike[str] = "out",
+    reader: str | None = None,
+    layout: OutputLayout | str = OutputLayout.FLAT,
+    jobs: int | None = None,
+    force: bool = False,
+    fail_fast: bool = False,
+    report: str | os.PathLike[str] | None = None,
+    client: Any = None,
+    scheduler: str | None = None,
+    host: PluginHost | Callable[[], PluginHost] | None = None,
+    reader_options: Mapping[str, Mapping[str, Any]] | None = None,
+    export_options: Mapping[str, Mapping[str, Any]] | None = None,
+    now: datetime | None = None,
+    stdin: IO[bytes] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[ConvertResult]:
+    """Convert stories into files, yielding one :class:`ConvertResult` per story, in input order.
+
+    Args:
+        stories: Files, folders (searched recursively for files a reader takes), glob
+            patterns, ``-`` for JSON Lines on stdin, or :class:`~newsroom.Article` objects;
+            one of them or an iterable of them.
+        to: Format names (``["json", "newsml-g2"]``, ``"json,newsml-g2"``) or ``"all"``.
+        out: The output folder.
+        reader: Force this reader for every input instead of detecting by suffix and content.
+        layout: ``flat``, ``by-format`` or ``by-section`` (see :class:`OutputLayout`).
+        jobs: Worker processes; default one per core. ``1`` runs in this process.
+        force: Rewrite outputs even when they are newer than their input.
+        fail_fast: Stop after the first failed story (what was written stays).
+        report: Write a JSON report here: per input, each story's result, and a summary.
+        client: A ``dask.distributed.Client``: run the work on its cluster instead.
+        scheduler: A Dask scheduler address (``tcp://host:8786``): connect a client to it.
+        host: The plugin host, or a picklable function returning one (needed for
+            ``jobs`` > 1 and Dask, since a host cannot cross process boundaries).
+        reader_options: Options per reader name, e.g. ``{"scraped": {"zone": "Europe/Moscow"}}``,
+            passed to the reader's ``with_options``.
+        export_options: Options per format, passed to :func:`~newsroom.export`.
+        now: The export time every story gets (default: when the run starts), so one run's
+            outputs agree with each other.
+        stdin: The stream ``-`` reads (default ``sys.stdin.buffer``).
+        progress: Called with the number of input bytes finished, as the run goes.
+
+    Raises:
+        UnknownFormatError: A format or reader is not installed (before anything is written).
+        ValueError: Conflicting or bad arguments.
+    """
+    layout = OutputLayout(layout)
+    if client is not None and scheduler is not None:
+        msg = "give either client= or scheduler=, not both"
+        raise ValueError(msg)
+    if isinstance(host, PluginHost):
+        if client is not None or scheduler is not None or (jobs is not None and jobs > 1):
+            msg = (
+                "a PluginHost cannot be sent to other processes; pass host= a picklable function that "
+                "returns it (a module-level def), or use jobs=1"
+            )
+            raise ValueError(msg)
+        jobs = 1
+        parent_host, factory = host, None
+    else:
+        factory = host
+        parent_host = factory() if factory is not None else default_host()
+    if jobs is not None and jobs < 1:
+        msg = f"jobs must be at least 1, not {jobs}"
+        raise ValueError(msg)
+    formats = _formats(parent_host, to)
+    if reader is not None:
+        parent_host.reader(reader)
+    for name, options in (reader_options or {}).items():
+        _configured(parent_host.reader(name), options)  # bad options fail now, not in every worker
+    out_dir = os.fspath(out)
+    config = _Config(
+        token=uuid.uuid4().hex,
+        started_ns=time.time_ns(),
+        formats=formats,
+        suffixes={f: parent_host.exporter(f).suffix for f in formats},
+        out=out_dir,
+        layout=layout,
+        force=force,
+        now=now or datetime.now(UTC),
+        reader_options={k: dict(v) for k, v in (reader_options or {}).items()},
+        export_options={k: dict(v) for k, v in (export_options or {}).items()},
+        host_factory=factory,
+    )
+    return _convert(
+        config,
+        _State(config, host=parent_host),
+        stories,
+        reader=reader,
+        jobs=jobs,
+        fail_fast=fail_fast,
+        report=os.fspath(report) if report is not None else None,
+        client=client,
+        scheduler=scheduler,
+        stdin=stdin,
+        progress=progress,
+    )
+
+
+def _convert(
+    config: _Config,
+    state: _State,
+    stories: Any,
+    *,
+    reader: str | None,
+    jobs: int | None,
+    fail_fast: bool,
+    report: str | None,
+    client: Any,
+    scheduler: str | None,
+    stdin: IO[bytes] | None,
+    progress: Callable[[int], None] | None,
+) -> Iterator[ConvertResult]:
+    os.makedirs(config.out, exist_ok=True)
+    _remove_stale_temps(config.out)
+    planner = _Planner(state.host, reader, config.out, stdin)
+    tasks = _tasks(planner.units(stories))
+    run = _Run(config, state)
+    own_client = None
+    executor: _Serial | _Processes | _Dask
+    if scheduler is not None:
+        client = own_client = _dask_client(scheduler)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if client is not None:
+        executor = _Dask(config, client)
+    else:
+        # A single task is not worth starting processes for.
+        first = list(_take(tasks, _MIN_PARALLEL_TASKS))
+        tasks = _chain(first, tasks)
+        executor = _Serial(state) if workers == 1 or len(first) < _MIN_PARALLEL_TASKS else _Processes(config, workers)
+    writer = (
+        _Report(
+            report,
+            {
+                "newsroom": _version(),
+                "out": config.out,
+                "formats": list(config.formats),
+                "layout": config.layout.value,
+                "jobs": "dask" if client is not None else workers,
+                "now": config.now.isoformat(),
+            },
+        )
+        if report
+        else None
+    )
+    stopped = False
+    try:
+        for task, outcome in executor.run(tasks):
+            for result in _task_results(run, task, outcome):
+                run.count(result)
+                if writer is not None:
+                    writer.add(result)
+                yield result
+                if fail_fast and result.status is ConvertStatus.FAILED:
+                    stopped = True
+                    break
+            if progress is not None:
+                progress(_task_size(task))
+            if stopped:
+                break
+    finally:
+        executor.close(_discard)
+        if own_client is not None:
+            with contextlib.suppress(Exception):
+                own_client.close()
+        if writer is not None:
+            summary = dict(run.counts)
+            summary["stories"] = sum(run.counts.values())
+            summary["complete"] = not stopped
+            try:
+                writer.finish(summary)
+            except Exception:
+                writer.abort()
+                raise
+
+
+def _task_results(run: _Run, task: _Task | _FailedInput, outcome: Any) -> Iterator[ConvertResult]:
+    if isinstance(task, _FailedInput):
+        yield run.failed_input(task)
+    elif isinstance(outcome, BaseException):
+        yield from run.worker_died(task, outcome)
+    else:
+        for unit, stories in zip(task, outcome, strict=True):
+            yield from run.results(unit, stories)
+
+
+def _task_size(task: _Task | _FailedInput) -> int:
+    if isinstance(task, _FailedInput):
+        return task.size
+    return sum(unit.size for unit in task)
+
+
+def _take(items: Iterator[Any], n: int) -> Iterator[Any]:
+    for _ in range(n):
+        try:
+            yield next(items)
+        except StopIteration:
+            return
+
+
+def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from first
+    yield from rest
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsroom-editorial")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
