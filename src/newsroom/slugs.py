@@ -17,6 +17,10 @@ __all__ = ["DEFAULT_MAX_LENGTH", "make_slug", "unique_slug"]
 DEFAULT_MAX_LENGTH = 80
 """Slugs are cut at a word boundary to this many characters by default."""
 
+# Letters the transliteration table drops or breaks words at: Azerbaijani schwa
+# ("Azərbaycan" would become "az-rbaycan").
+_REPLACEMENTS = (("ə", "e"), ("Ə", "E"))
+
 
 def make_slug(text: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     """Make a lowercase ASCII slug, transliterating other scripts.
@@ -32,7 +36,7 @@ def make_slug(text: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     if max_length < 1:
         msg = f"max_length must be at least 1, not {max_length}"
         raise ValueError(msg)
-    return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True))
+    return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True, replacements=_REPLACEMENTS))
 
 
 def unique_slug(slug: str, existing: Collection[str], *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
