@@ -1,4 +1,4 @@
-"""The main job until bulk conversion lands: build a story, move it through the workflow, export it.
+"""A library example: build a story, move it through the workflow, export it (the main job is `newsroom convert`).
 
 Run: ``python examples/demo.py --out out/``. Writes the story's native JSON into the folder.
 """

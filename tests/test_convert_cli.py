@@ -215,3 +215,15 @@ def test_a_killed_run_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: 
     assert len(files) == total
     assert not any(p.name.startswith(".") for p in files)  # stale temporary files were removed
     assert {newsroom.loads(p.read_bytes()).guid for p in files} == guids
+
+
+def test_the_examples_convert_into_every_format(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    results = list(newsroom.convert(examples, to="all", out=tmp_path, jobs=1))
+    assert len(results) >= 20
+    assert {r.status for r in results} == {newsroom.ConvertStatus.DONE}
+    assert {r.reader for r in results} == {"scraped", "json", "jsonl"}
+    stories = [newsroom.loads(Path(p).read_bytes()) for r in results for p in r.paths if p.endswith(".json")]
+    assert {s.language for s in stories} == {"en", "ru"}
+    assert len({s.section.path for s in stories if s.section}) >= 8
+    assert {len(s.bylines) for s in stories} >= {0, 1, 2, 3}
