@@ -53,6 +53,7 @@ from newsroom.errors import (
     NewsroomError,
     PermissionDenied,
     PluginError,
+    PolicyError,
     ProtectedContentError,
     ReadError,
     RenditionCheckError,
@@ -60,6 +61,7 @@ from newsroom.errors import (
     UnknownFormatError,
     ValidationError,
 )
+from newsroom.export_log import ExportCheck, ExportLog, check_exports, read_export_log
 from newsroom.exporting import (
     CheckReport,
     ExportContext,
@@ -75,6 +77,7 @@ from newsroom.exporting import (
 )
 from newsroom.hookspecs import hookimpl
 from newsroom.inline import InlineText, LineBreak, Link, Span, Text
+from newsroom.permissions import DEFAULT_POLICY, Policy, Rule, Scope, load_policy, parse_policy
 from newsroom.plugins import PluginHost, PluginInfo, default_host, make_plugin_manager
 from newsroom.serialization import dumps, from_dict, json_schema, loads, to_dict
 from newsroom.slugs import make_slug, unique_slug
@@ -109,6 +112,7 @@ from newsroom.states import (
 
 __all__ = [
     "BLOCK_TYPES",
+    "DEFAULT_POLICY",
     "MOVES",
     "Action",
     "Actor",
@@ -131,8 +135,10 @@ __all__ = [
     "Edition",
     "EmbargoRule",
     "Embed",
+    "ExportCheck",
     "ExportContext",
     "ExportError",
+    "ExportLog",
     "ExportRecord",
     "Exporter",
     "FailureStage",
@@ -157,6 +163,8 @@ __all__ = [
     "PluginError",
     "PluginHost",
     "PluginInfo",
+    "Policy",
+    "PolicyError",
     "ProtectedContentError",
     "PublishState",
     "PullQuote",
@@ -166,6 +174,8 @@ __all__ = [
     "Rendition",
     "RenditionCheckError",
     "Rights",
+    "Rule",
+    "Scope",
     "Section",
     "Source",
     "SourceRole",
@@ -180,6 +190,7 @@ __all__ = [
     "approve",
     "attribution_lines",
     "can_transition",
+    "check_exports",
     "convert",
     "correct",
     "default_host",
@@ -192,11 +203,14 @@ __all__ = [
     "join_names",
     "json_schema",
     "kill",
+    "load_policy",
     "loads",
     "make_plugin_manager",
     "make_slug",
     "obligations",
+    "parse_policy",
     "publish",
+    "read_export_log",
     "republish",
     "schedule",
     "send_back",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from newsroom.errors import AuditError
-from newsroom.states import LOCKED_STATES, HistoryEntry, PublishState
+from newsroom.states import LOCKED_STATES, MOVES, HistoryEntry, Move, PublishState
 
 
 if TYPE_CHECKING:
@@ -33,10 +33,19 @@ def _digest(data: Any) -> str:
 
 
 def content_hash(article: Article) -> str:
-    """SHA-256 of everything in ``article`` but its state and history."""
+    """SHA-256 of what the story says: everything but its state, history and internal fields.
+
+    Internal fields (marked ``metadata={"internal": True}``, e.g. the editor's note) are left
+    out, so editors can keep annotating a published story; notes made with a transition are
+    in the history, which the chain covers.
+    """
     from newsroom.serialization import content_dict
 
-    return _digest(content_dict(article))
+    data = content_dict(article)
+    for field in attrs.fields(type(article)):
+        if field.metadata.get("internal"):
+            data.pop(field.name, None)
+    return _digest(data)
 
 
 def entry_hash(entry: HistoryEntry) -> str:
@@ -95,6 +104,8 @@ def verify(article: Article) -> AuditReport:
         if entry.prev_hash != expected_prev:
             what = "an entry before it was removed, reordered or changed"
             return _bad(article, i, f"history[{i}] ({entry.action.value}) does not follow the entry before it: {what}")
+        if not entry.entry_hash:
+            return _bad(article, i, f"history[{i}] ({entry.action.value}) was never sealed: no transition made it")
         if entry_hash(entry) != entry.entry_hash:
             return _bad(article, i, f"history[{i}] ({entry.action.value}) was changed after it was recorded")
         start = previous.to_state if previous else PublishState.DRAFT
@@ -102,7 +113,34 @@ def verify(article: Article) -> AuditReport:
             return _bad(
                 article, i, f"history[{i}] starts from {entry.from_state.value}, but the story was {start.value}"
             )
+        move = _table_move(entry)
+        if move is None:
+            return _bad(
+                article,
+                i,
+                f"history[{i}] records {entry.action.value} from {entry.from_state.value} to "
+                f"{entry.to_state.value}, which is not a move of the workflow table",
+            )
+        if previous is not None and entry.version != previous.version + move.new_version:
+            return _bad(
+                article,
+                i,
+                f"history[{i}] ({entry.action.value}) records version {entry.version}, but after version "
+                f"{previous.version} this move makes version {previous.version + move.new_version}",
+            )
         previous = entry
+    # The model ties state to history at construction; these catch what bypassed it.
+    last_state = previous.to_state if previous else PublishState.DRAFT
+    if article.state is not last_state:
+        i = len(history) - 1
+        return _bad(
+            article, max(i, 0), f"the story is {article.state.value}, but its history leaves it {last_state.value}"
+        )
+    if previous is not None and article.version != previous.version:
+        i = len(history) - 1
+        return _bad(
+            article, i, f"the story says version {article.version}, but history[{i}] recorded {previous.version}"
+        )
     if previous is not None and article.state in LOCKED_STATES and previous.content_hash != content_hash(article):
         i = len(history) - 1
         return _bad(
@@ -112,6 +150,13 @@ def verify(article: Article) -> AuditReport:
             "it was changed outside the workflow (use update or correct)",
         )
     return AuditReport(guid=article.guid, entries=len(history))
+
+
+def _table_move(entry: HistoryEntry) -> Move | None:
+    for move in MOVES:
+        if move.source is entry.from_state and move.action is entry.action and move.target is entry.to_state:
+            return move
+    return None
 
 
 def _bad(article: Article, index: int, problem: str) -> AuditReport:

@@ -1,9 +1,10 @@
 """The ``newsroom`` command: a thin layer over the library.
 
 Subcommands: ``plugins`` (what is installed), ``schema`` (the native JSON Schema),
-``workflow`` (the transition table as a diagram or table) and ``audit`` (verify stories'
-history chains). Every command's work is a library call; this module only parses arguments
-and prints. Nothing imports this module.
+``workflow`` (the transition table as a diagram or table), ``audit`` (verify stories'
+history chains, and with ``--exports`` their export history) and ``policy`` (the permission
+policy as a table or TOML). Every command's work is a library call; this module only parses
+arguments and prints. Nothing imports this module.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from pathlib import Path
 from typing import TextIO
 
 from newsroom import audit, convert_command, serialization, states
+from newsroom.articles import Article
 from newsroom.errors import NewsroomError
+from newsroom.export_log import check_exports, read_export_log
+from newsroom.exporting import ExportRecord
+from newsroom.permissions import DEFAULT_POLICY, load_policy
 from newsroom.plugins import PluginHost, make_plugin_manager
 
 
@@ -81,6 +86,20 @@ def _workflow(args: argparse.Namespace, out: TextIO) -> int:
 
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
     failed = 0
+    records: list[ExportRecord] | None = None
+    if args.exports:
+        records = []
+        try:
+            items = list(read_export_log(args.exports))
+        except OSError as exc:
+            sys.stderr.write(f"newsroom: error: cannot read the export log: {exc}\n")
+            return 2
+        for item in items:
+            if isinstance(item, ExportRecord):
+                records.append(item)
+            else:
+                out.write(f"{item}\n")
+                failed += 1
     for name in args.files:
         path = Path(name)
         try:
@@ -95,7 +114,43 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         else:
             out.write(f"{path}: FAILED at entry {report.index}: {report.problem}\n")
             failed += 1
+        if records is not None:
+            failed += _exports(path, article, records, out)
     return 1 if failed else 0
+
+
+def _exports(path: Path, article: Article, records: list[ExportRecord], out: TextIO) -> int:
+    checks = check_exports(article, records)
+    if not checks:
+        out.write("  exports: none logged\n")
+        return 0
+    versions: dict[int, list[str]] = {}
+    for check in checks:
+        versions.setdefault(check.record.version, []).append(check.record.format)
+    listed = "; ".join(f"v{v}: {', '.join(sorted(set(f)))}" for v, f in sorted(versions.items()))
+    out.write(f"  exports: {len(checks)} ({listed})\n")
+    bad = 0
+    for check in checks:
+        r = check.record
+        extra = f"  override: {', '.join(sorted(r.overrides))}" if r.overrides else ""
+        out.write(
+            f"    v{r.version} {r.state.value:<11} {r.format:<12} {r.at.isoformat()}  "
+            f"by {r.actor or '(unknown)'}  sha256 {r.sha256[:12]}{extra}\n"
+        )
+        if not check.ok:
+            out.write(f"{path}: export log MISMATCH: {check.problem}\n")
+            bad += 1
+    return bad
+
+
+def _policy(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        policy = load_policy(args.file) if args.file else DEFAULT_POLICY
+    except OSError as exc:
+        sys.stderr.write(f"newsroom: error: cannot read the policy: {exc}\n")
+        return 2
+    out.write(policy.to_toml() if args.format == "toml" else policy.markdown())
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,7 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="verify the history hash chain of stories in native JSON")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--exports", metavar="LOG", help="an ExportLog file: show and check which versions went out")
     p.set_defaults(run=_audit)
+
+    p = sub.add_parser("policy", help="print the permission policy (the default, or a TOML file, checked)")
+    p.add_argument("--file", metavar="POLICY", help="a policy in TOML; errors name the line")
+    p.add_argument("--format", choices=("markdown", "toml"), default="markdown")
+    p.set_defaults(run=_policy)
 
     convert_command.add_parser(sub)
     return parser

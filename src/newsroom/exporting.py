@@ -4,7 +4,8 @@
 
 1. the ``newsroom_prepare_article`` hooks, which may return an evolved story;
 2. the protection rules: an embargoed story reaches only formats that carry embargoes
-   (unless a named override is given, which is recorded); a killed story reaches public
+   (unless a named override is given, which is recorded); a locked story whose content no
+   longer matches its sealed history reaches no format; a killed story reaches public
    formats only as its kill notice; internal fields (editor's notes, history notes) never
    reach a public format;
 3. the exporter, which returns a :class:`Rendition`;
@@ -21,7 +22,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Final, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -116,7 +117,9 @@ class ExportContext:
     actor: Actor | None = None
     """Who asked for the export, if known."""
     overrides: frozenset[str] = attrs.field(factory=frozenset, converter=str_set)
-    """Named protection overrides in force (e.g. ``embargo``); the output should say so."""
+    """Protection overrides that took effect for this export: ``embargo`` means the story is
+    going out before its embargo in a format that cannot carry it. A public exporter must say
+    so in its output (e.g. HTML ``<meta name="newsroom:override" content="embargo">``)."""
 
 
 @runtime_checkable
@@ -218,7 +221,14 @@ class ExportRecord:
     actor: str | None = None
     """Who asked, if known."""
     overrides: frozenset[str] = frozenset()
-    """Protection overrides used."""
+    """Protection overrides that took effect (``embargo``: exported before the embargo lifted)."""
+    content_hash: str = ""
+    """For a locked story (approved or later), the content hash its last history entry sealed
+    and the export checked; empty for drafts, whose text is not yet under the audit."""
+    history_head: str = ""
+    """The ``entry_hash`` of the story's last history entry, empty if it has none. An export
+    log that keeps it anchors the hash chain: a history rewritten after the export no longer
+    contains it (see :mod:`newsroom.export_log`)."""
 
 
 _WITHDRAWN = {"en": "This story has been withdrawn", "ru": "Материал отозван", "az": "Bu material geri çağırılıb"}
@@ -241,6 +251,7 @@ def kill_notice(article: Article) -> Article:
         keywords=(),
         dateline=None,
         corrections=tuple(c for c in article.corrections if c.kind.value == "retraction")[-1:],
+        extra={},
     )
 
 
@@ -250,12 +261,42 @@ def _plain_inline(text: str) -> Any:
     return InlineText.plain(text)
 
 
+INTERNAL: Final = "internal"
+"""The attrs metadata key that marks a model field as internal (``metadata={"internal": True}``).
+
+Internal fields (``Article.ed_note``, ``HistoryEntry.note``: editors' notes, kill reasons and
+review comments) are emptied by :func:`public_view` before any public exporter sees the story.
+A new internal field needs only the mark, and a default to empty it to.
+"""
+
+
+def _internal_defaults(cls: type[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        if not field.metadata.get(INTERNAL):
+            continue
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        out[field.name] = default
+    return out
+
+
 def public_view(article: Article) -> Article:
-    """``article`` without internal fields: editor's note and history notes are removed."""
-    if article.ed_note is None and not any(h.note for h in article.history):
-        return article
-    history = tuple(attrs.evolve(h, note=None) if h.note else h for h in article.history)
-    return attrs.evolve(article, ed_note=None, history=history)
+    """``article`` without its internal fields: every field marked :data:`INTERNAL` is emptied.
+
+    Today these are the editor's note and every history entry's note (a kill's reason, a
+    reviewer's comment). The history entries keep their hashes, so a public rendition's history
+    no longer verifies; the audit is done on the native JSON.
+    """
+    from newsroom.states import HistoryEntry
+
+    story_fields = _internal_defaults(type(article))
+    entry_fields = _internal_defaults(HistoryEntry)
+    changes = {k: v for k, v in story_fields.items() if getattr(article, k) != v}
+    if any(getattr(h, k) != v for h in article.history for k, v in entry_fields.items()):
+        changes["history"] = tuple(attrs.evolve(h, **entry_fields) for h in article.history)
+    return attrs.evolve(article, **changes) if changes else article
 
 
 def export(
@@ -276,13 +317,15 @@ def export(
         clock: Returns "now"; defaults to the system clock in UTC.
         options: Exporter-specific options.
         actor: Who asks, for the export record.
-        overrides: Named protection overrides, recorded in the rendition: ``embargo``
-            lets an embargoed story into a format that cannot carry the embargo.
+        overrides: Named protection overrides: ``embargo`` lets an embargoed story into a
+            format that cannot carry the embargo. One that takes effect is recorded in the
+            rendition, the exporter's context and the export record.
         host: The plugin host; defaults to :func:`newsroom.default_host`.
 
     Raises:
         UnknownFormatError: No exporter has that name.
-        ProtectedContentError: The embargo rule refuses the export.
+        ProtectedContentError: The embargo rule refuses the export, or a locked story's
+            content was changed outside the workflow.
         AttributionError: The rendition lacks a link the story owes. Nothing is returned.
         RenditionCheckError: Another checker refused the rendition.
         ExportError: The exporter failed.
@@ -293,11 +336,14 @@ def export(
         host = default_host()
     exporter = host.exporter(format)
     now = (clock or system_clock)()
-    overrides = frozenset(overrides)
-    unknown = overrides - {"embargo"}
+    asked = frozenset(overrides)
+    unknown = asked - OVERRIDES
     if unknown:
         msg = f"unknown override(s) {', '.join(sorted(unknown))}; the only override is 'embargo'"
         raise ExportError(msg, format=format)
+    # The protection rules decide on the story itself, before any plugin has touched it.
+    used = _embargo(article, exporter, now, asked)
+    sealed = _sealed_content(article, exporter)
     owed = obligations(article)
     context = ExportContext(
         now=now,
@@ -305,10 +351,15 @@ def export(
         owed=owed,
         options=options or {},
         actor=actor,
-        overrides=overrides,
+        overrides=used,
     )
     prepared = host.prepare_article(article, exporter, context)
-    prepared = _protect(prepared, exporter, now, overrides)
+    if prepared is not article:
+        late = _embargo(prepared, exporter, now, asked)  # a plugin may have added an embargo
+        if late - used:
+            used |= late
+            context = attrs.evolve(context, overrides=used)
+    prepared = _protect(article, prepared, exporter)
     try:
         rendition = exporter.export(prepared, context)
     except (ExportError, AttributionError):
@@ -319,8 +370,8 @@ def export(
     if not isinstance(rendition, Rendition):  # a third-party exporter may ignore its type hints
         msg = f"exporter {format!r} returned {type(rendition).__name__}, not a Rendition"  # type: ignore[unreachable]
         raise ExportError(msg, format=format)
-    if overrides:
-        rendition = attrs.evolve(rendition, overrides=rendition.overrides | overrides)
+    if used - rendition.overrides:
+        rendition = attrs.evolve(rendition, overrides=rendition.overrides | used)
     _check(host, rendition, prepared, owed)
     host.export_done(
         ExportRecord(
@@ -331,27 +382,70 @@ def export(
             at=now,
             sha256=rendition.sha256,
             actor=actor.name if actor else None,
-            overrides=overrides,
+            overrides=used,
+            content_hash=sealed,
+            history_head=article.history[-1].entry_hash if article.history else "",
         )
     )
     return rendition
 
 
-def _protect(article: Article, exporter: Exporter, now: datetime, overrides: frozenset[str]) -> Article:
-    public = exporter_flag(exporter, "public")
-    if article.is_embargoed(now) and not exporter_flag(exporter, "carries_embargo") and "embargo" not in overrides:
-        until = article.embargo_until.isoformat()  # type: ignore[union-attr]
+OVERRIDES: Final = frozenset({"embargo"})
+"""The protection overrides :func:`export` accepts. There is none for kills or internal fields."""
+
+
+def _embargo(article: Article, exporter: Exporter, now: datetime, asked: frozenset[str]) -> frozenset[str]:
+    """Refuse an embargoed story to a format that cannot carry the embargo, unless overridden.
+
+    Returns the overrides that took effect.
+    """
+    if not article.is_embargoed(now) or exporter_flag(exporter, "carries_embargo"):
+        return frozenset()
+    if "embargo" in asked:
+        return frozenset({"embargo"})
+    until = article.embargo_until.isoformat()  # type: ignore[union-attr]
+    msg = (
+        f"{article.guid} is embargoed until {until} (now is {now.isoformat()}); the {exporter.name!r} format "
+        "cannot carry an embargo. Export it after the embargo, use a format that carries embargoes "
+        "(newsml-g2, json), or pass overrides={'embargo'} to break it deliberately; the break is recorded"
+    )
+    raise ProtectedContentError(msg, format=exporter.name)
+
+
+def _sealed_content(article: Article, exporter: Exporter) -> str:
+    """The content hash of a locked story, after checking it matches its last history entry.
+
+    A published (or approved, scheduled, unpublished, killed) story changes text only through
+    update or correct; one edited any other way is refused by every format, so what goes out
+    is always what the history recorded. Drafts and stories without a sealed history pass.
+    """
+    from newsroom import audit
+    from newsroom.states import LOCKED_STATES
+
+    if article.state not in LOCKED_STATES or not article.history or not article.history[-1].content_hash:
+        return ""
+    recorded = article.history[-1].content_hash
+    if audit.content_hash(article) != recorded:
+        i = len(article.history) - 1
         msg = (
-            f"{article.guid} is embargoed until {until}; the {exporter.name!r} format cannot carry an embargo. "
-            "Export it after the embargo, use a format that carries embargoes (newsml-g2, json), "
-            "or pass overrides={'embargo'} to record a deliberate break"
+            f"{article.guid} is {article.state.value}, but its content differs from what history[{i}] "
+            f"({article.history[i].action.value}) recorded: it was changed outside the workflow. "
+            "Export the recorded story, or change it with update or correct"
         )
         raise ProtectedContentError(msg, format=exporter.name)
-    if public:
-        if article.state is PublishState.KILLED:
-            article = kill_notice(article)
-        article = public_view(article)
-    return article
+    return recorded
+
+
+def _protect(original: Article, prepared: Article, exporter: Exporter) -> Article:
+    """What a public format may see: a killed story's notice only, and no internal field.
+
+    Decided on the story as it was given (``original``), so a prepare hook cannot undo a kill.
+    """
+    if not exporter_flag(exporter, "public"):
+        return prepared
+    if PublishState.KILLED in {original.state, prepared.state}:
+        prepared = kill_notice(prepared)
+    return public_view(prepared)
 
 
 def _check(host: PluginHost, rendition: Rendition, article: Article, owed: tuple[Obligation, ...]) -> None:

@@ -2,7 +2,8 @@
 
 Plugins implement hooks with :data:`hookimpl`; the built-ins in ``plugins/`` use exactly this
 contract. Hooks are few and coarse: register exporters, register readers, prepare a story
-before export, check a rendition after it, and hear about finished exports. Exporters and
+before export, check a rendition after it, hear about finished exports, and register
+validators that check finished files against official schemas. Exporters and
 readers are objects behind protocols (:mod:`newsroom.exporting`), not one hook each.
 
 Hooks are always called with keyword arguments. This module defines the contract only; it
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from newsroom.articles import Article
     from newsroom.attribution import Obligation
     from newsroom.exporting import CheckReport, ExportContext, Exporter, ExportRecord, Reader, Registrar, Rendition
+    from newsroom.validating import Validator
 
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
@@ -64,6 +66,28 @@ def newsroom_register_readers(register: Registrar[Reader]) -> None:
         register: Call ``register(reader)`` once per reader object. A reader has a unique
             ``name``, the file ``suffixes`` it takes, a ``sniff`` method and a ``read``
             method that yields articles (see :class:`newsroom.Reader`).
+
+    Returns:
+        Nothing; results come through ``register``. Duplicate names are an error.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def newsroom_register_validators(register: Registrar[Validator]) -> None:
+    """Register the validators (official-schema checks of finished files) this plugin provides.
+
+    Called whenever a plugin host lists its validators (``newsroom validate``,
+    :func:`newsroom.validate_document`); validators are not cached, so keep registration cheap
+    and load schemas lazily, in ``validate``.
+
+    Args:
+        register: Call ``register(validator)`` once per validator object. A validator has a
+            unique ``name`` (usually its format's), a ``sniff`` method that recognises its
+            documents, and a ``validate`` method that returns one
+            :class:`newsroom.Violation` per problem, each message starting with the line (see
+            :class:`newsroom.Validator`).
 
     Returns:
         Nothing; results come through ``register``. Duplicate names are an error.

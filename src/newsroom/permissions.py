@@ -168,6 +168,13 @@ def _description(value: object) -> str | None:
     return value.strip() or None if value is not None else None
 
 
+def _scope(value: object) -> Scope:
+    if isinstance(value, str) and value in {s.value for s in Scope}:
+        return Scope(value)
+    msg = f'must be "desk" or "all", not {value!r}'
+    raise ValidationError("scope", msg)
+
+
 def _ordered(values: Iterable[enum.StrEnum], order: Iterable[enum.StrEnum]) -> list[str]:
     chosen = set(values)
     return [v.value for v in order if v in chosen]
@@ -185,7 +192,7 @@ class Rule:
     """The workflow actions it allows."""
     states: frozenset[PublishState] | None = attrs.field(default=None, converter=_states)
     """The states the story may be in; ``None``: any state from which the table allows the action."""
-    scope: Scope = attrs.field(default=Scope.DESK, converter=Scope)
+    scope: Scope = attrs.field(default=Scope.DESK, converter=_scope)
     """``desk``: only stories in sections under the actor's desks; ``all``: every section."""
     sections: tuple[str, ...] = attrs.field(factory=tuple, converter=_sections)
     """If given, the rule reaches only these sections and those below them."""
@@ -719,6 +726,16 @@ class _Reader:
             line = self.rule_lines[name.strip()]
             where = "the default policy" if line is None else f"line {line}"
             self.add((*here, "name"), f"{label}: the name is already used by a rule in {where}")
+        # Check each field on its own, so one rule's problems are all reported at once.
+        checks = {"name": _name, "roles": _roles, "actions": _actions, "from": _states}
+        checks |= {"sections": _sections, "description": _description}
+        for key, check in checks.items():
+            if key in raw:
+                try:
+                    check(raw[key])
+                except ValidationError as exc:
+                    where, index = _field_of(exc.path)
+                    self.add((*here, where), f"{label}: {exc.path}: {exc.rule}", _value_at(raw, where, index))
         if len(self.problems) > before:
             return
         try:
@@ -779,13 +796,6 @@ def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
             line, problem = len(text.splitlines()) or 1, f"not valid TOML: {message} (at the end of the file)"
         raise PolicyError([(line, problem)], source=source) from exc
     return _Reader(text, source).read(data)
-
-
-def _scope(value: object) -> Scope:
-    if isinstance(value, str) and value in {s.value for s in Scope}:
-        return Scope(value)
-    msg = f'must be "desk" or "all", not {value!r}'
-    raise ValidationError("scope", msg)
 
 
 def _field_of(path: str) -> tuple[str, int | None]:

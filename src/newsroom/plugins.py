@@ -29,6 +29,7 @@ from newsroom.articles import Article
 from newsroom.attribution import Obligation
 from newsroom.errors import DuplicateFormatError, PluginError, UnknownFormatError
 from newsroom.exporting import CheckReport, ExportContext, Exporter, ExportRecord, Reader, Rendition
+from newsroom.validating import Validator
 
 
 __all__ = [
@@ -43,6 +44,7 @@ BUILTIN_PLUGINS: Final = (
     "newsroom.proofs",
     "newsroom_json",
     "newsroom_scraped",
+    "newsroom_newsml",
 )
 """Modules registered as plugins by default, in order. They ship in the core wheel."""
 
@@ -195,6 +197,11 @@ class PluginHost:
             raise UnknownFormatError("reader", name, table)
         return table[name][0]
 
+    def validators(self) -> Mapping[str, Validator]:
+        """Every installed validator by name, sorted by name (collected afresh on each call)."""
+        table = self._collect("newsroom_register_validators", "validator", _is_validator)
+        return MappingProxyType({name: table[name][0] for name in sorted(table)})
+
     def prepare_article(self, article: Article, exporter: Exporter, context: ExportContext) -> Article:
         """Run every ``newsroom_prepare_article`` implementation in turn."""
         for impl in reversed(self.pm.hook.newsroom_prepare_article.get_hookimpls()):
@@ -249,6 +256,10 @@ def _is_exporter(item: object) -> bool:
 
 def _is_reader(item: object) -> bool:
     return isinstance(item, Reader) and isinstance(getattr(item, "name", None), str) and bool(item.name)
+
+
+def _is_validator(item: object) -> bool:
+    return isinstance(item, Validator) and isinstance(getattr(item, "name", None), str) and bool(item.name)
 
 
 _DEFAULT: list[PluginHost] = []

@@ -356,6 +356,7 @@ def transition(
     if action is Action.KILL and correction is None:
         correction = ("retraction", DEFAULT_KILL_NOTICE)
     reasons = list(_guards(article, action, now=now, at=at, note=note, correction=correction, workflow=workflow))
+    reasons += _changed_outside_workflow(article)
     if reasons:
         raise GuardError(state.value, action.value, allowed, reasons)
 
@@ -435,6 +436,26 @@ def _guards(
         yield "kill needs a reason (note=...)"
     if action is Action.CORRECT and (correction is None or not correction[1].strip()):
         yield "correct needs the correction's kind and text"
+
+
+def _changed_outside_workflow(article: Article) -> list[str]:
+    """A locked story whose content no longer matches its last sealed entry cannot move on.
+
+    Otherwise the next transition would seal the edited text as if the workflow had made it.
+    """
+    from newsroom import audit
+
+    if article.state not in LOCKED_STATES or not article.history or not article.history[-1].content_hash:
+        return []
+    last = article.history[-1]
+    if audit.content_hash(article) == last.content_hash:
+        return []
+    i = len(article.history) - 1
+    reason = (
+        f"the story's content differs from what history[{i}] ({last.action.value}) recorded: it was changed "
+        "outside the workflow; start again from the recorded story and change it with update or correct"
+    )
+    return [reason]
 
 
 def _publishable(article: Article) -> Iterable[str]:
@@ -595,7 +616,8 @@ def unspike(
 def workflow_mermaid(workflow: Workflow | None = None) -> str:
     """The workflow as a Mermaid state diagram, drawn from :data:`MOVES`.
 
-    Moves that exist only where review is not required are drawn dashed and marked.
+    Moves that exist only where review is not required are marked "(no review)", and moves that
+    make a new public version "+1 version".
     """
     lines = ["stateDiagram-v2", "    [*] --> draft"]
     for m in workflow.moves() if workflow else MOVES:

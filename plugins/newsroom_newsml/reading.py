@@ -1,0 +1,567 @@
+"""The ``newsml-g2`` reader: NewsML-G2 text items back into stories.
+
+It reads a ``newsItem``, or a ``newsMessage`` whose ``itemSet`` holds items, and yields one
+draft :class:`newsroom.Article` per text item (a received story enters the workflow as a draft;
+its ``pubStatus`` and signals are kept in ``extra``). Packages are skipped inside a message (they
+hold references, not stories), and a non-text item gives a :class:`newsroom.ReadError` without
+stopping the rest.
+
+Everything the exporter writes comes back (see the field table in ``docs/formats/newsml-g2.md``).
+Foreign items are read by the same rules, with fallbacks where IPTC's examples leave things out:
+a headline from the NITF ``hl1``, the item's ``title``, the slugline, and at last the guid; times
+without a zone are taken as UTC; an NITF body when there is no XHTML one.
+
+Parsing is safe and bounded: no network, no DTD (a document that declares one is refused before
+parsing, which stops XXE and "billion laughs" attacks), no entity expansion, no huge-tree mode,
+and a size limit (:attr:`NewsMLReader.max_bytes`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import IO, Any, Final
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+import newsroom
+from newsroom_newsml import vocabulary as v
+from newsroom_newsml.bodies import read_nitf, read_xhtml
+from newsroom_newsml.markup import read_inline
+from newsroom_newsml.validation import is_newsml, safe_parser
+
+
+__all__ = ["MAX_BYTES", "NewsMLReader", "read_articles"]
+
+MAX_BYTES: Final = 32 * 1024 * 1024
+"""The default size limit: far above any news item, far below what hurts a server."""
+
+
+def _n(local: str) -> str:
+    return f"{{{v.NAR}}}{local}"
+
+
+NEWS_ITEM, PACKAGE_ITEM, NEWS_MESSAGE = _n("newsItem"), _n("packageItem"), _n("newsMessage")
+ITEM_META, CONTENT_META, CONTENT_SET, RIGHTS_INFO = (
+    _n("itemMeta"),
+    _n("contentMeta"),
+    _n("contentSet"),
+    _n("rightsInfo"),
+)
+NAME, A, SPAN = _n("name"), _n("a"), _n("span")
+XML_LANG: Final = f"{{{v.XML}}}lang"
+_CORRECTION_ID: Final = re.compile(r"c\d+v(\d+)$")
+_MODEL_QCODE: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.\-]+$")
+_CORRECTION_ROLES: Final = {"nrrole:correction", "nrrole:clarification", "nrrole:retraction"}
+_CPPROLES: Final = frozenset({"author", "correspondent", "editor", "producer"})
+
+
+def _local(el: etree._Element) -> str:
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _text(el: etree._Element | None) -> str | None:
+    """The element's text, white space collapsed; ``None`` when empty."""
+    if el is None:
+        return None
+    return " ".join("".join(el.itertext()).split()) or None
+
+
+def _name(el: etree._Element) -> str | None:
+    return _text(el.find(NAME))
+
+
+def _http(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) and " " not in value else None
+
+
+def _host(uri: str) -> str:
+    return urlsplit(uri).hostname or uri
+
+
+def _code(qcode: str | None) -> str | None:
+    return qcode.split(":", 1)[1] if qcode and ":" in qcode else qcode
+
+
+def _roles(el: etree._Element) -> list[str]:
+    return (el.get("role") or "").split()
+
+
+def _time(text: str | None, where: str) -> datetime | None:
+    """An ``xs:dateTime`` (or a date) as an aware datetime; a missing zone is taken as UTC."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        if "T" not in text:
+            day = date.fromisoformat(text[:10])
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a date-time"
+        raise newsroom.ValidationError(where, msg) from None
+    return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
+
+
+class _Story:
+    """The fields of one item, gathered in one pass over its elements."""
+
+    def __init__(self, item: etree._Element) -> None:
+        self.item = item
+        self.fields: dict[str, Any] = {}
+        self.extra: dict[str, str] = {}
+        self.ed_notes: list[str] = []
+        self.corrections: list[newsroom.Correction] = []
+        self.sources: list[dict[str, Any]] = []
+        self.source_ids: dict[str, int] = {}
+        self.bylines: list[newsroom.Person] = []
+        self.media: list[newsroom.Image] = []
+        self.publisher: dict[str, Any] | None = None
+        self.version_created: datetime | None = None
+        self.headline: str | None = None
+        self.title: str | None = None
+        self.dateline_text: str | None = None
+        self.dateline_parts: dict[str, str] = {}
+        self.body: list[newsroom.Block] | None = None
+        self.nitf_headline: str | None = None
+
+    # ----------------------------------------------------------------- itemMeta
+
+    def item_meta(self, meta: etree._Element) -> None:
+        for el in meta:
+            name = _local(el)
+            if name == "itemClass":
+                kind = el.get("qcode") or el.get("uri") or ""
+                if kind not in {"ninat:text", "http://cv.iptc.org/newscodes/ninature/text"}:
+                    msg = f"the item is {kind or 'of no class'}, not a text item (ninat:text)"
+                    raise newsroom.ValidationError("itemMeta.itemClass", msg)
+            elif name == "provider":
+                self._provider(el)
+            elif name == "versionCreated":
+                self.version_created = _time(el.text, "itemMeta.versionCreated")
+            elif name == "firstCreated":
+                self.fields["first_created"] = _time(el.text, "itemMeta.firstCreated")
+            elif name == "embargoed":
+                self.fields["embargo_until"] = _time(el.text, "itemMeta.embargoed")
+            elif name == "pubStatus":
+                self.extra["newsml:pubStatus"] = el.get("qcode") or el.get("uri") or ""
+            elif name == "service":
+                self._service(el)
+            elif name == "title":
+                self.title = self.title or _text(el)
+            elif name == "edNote":
+                self._ed_note(el)
+            elif name == "signal":
+                signals = [s for s in (self.extra.get("newsml:signal", ""), el.get("qcode") or el.get("uri")) if s]
+                self.extra["newsml:signal"] = " ".join(signals)
+            elif name == "link":
+                self._link(el)
+
+    def _provider(self, el: etree._Element) -> None:
+        name = _name(el)
+        uri = _http(el.get("uri"))
+        if el.get("qcode") == "nrprov:unspecified":
+            if name:
+                self.publisher = {"name": name}
+            return
+        label = name or (_host(uri) if uri else _code(el.get("qcode")) or el.get("uri"))
+        if label:
+            self.publisher = {"name": label, "home": uri}
+
+    def _service(self, el: etree._Element) -> None:
+        qcode = el.get("qcode") or ""
+        if qcode.startswith("nrsec:"):
+            path = qcode.removeprefix("nrsec:")
+            parent, _, slug = path.rpartition("/")
+            self.fields["section"] = newsroom.Section(name=_name(el) or slug, slug=slug, parent=parent or None)
+        elif qcode or el.get("uri"):
+            self.extra["newsml:service"] = qcode or el.get("uri") or ""
+
+    def _ed_note(self, el: etree._Element) -> None:
+        roles = set(_roles(el))
+        correction = roles & _CORRECTION_ROLES
+        if "nrrole:embargo" in roles:
+            return  # written from embargoed, which is read on its own
+        text = _text(el)
+        if not text:
+            return
+        if correction:
+            match = _CORRECTION_ID.search(el.get("id") or "")
+            at = _time(el.get("modified"), "itemMeta.edNote.modified") or self.version_created
+            self.corrections.append(
+                newsroom.Correction(
+                    kind=next(iter(correction)).removeprefix("nrrole:"),
+                    text=text,
+                    at=at or datetime(1970, 1, 1, tzinfo=UTC),
+                    version=int(match.group(1)) if match else None,
+                )
+            )
+        else:
+            self.ed_notes.append(text)
+
+    def _link(self, el: etree._Element) -> None:
+        rel = el.get("rel")
+        href = _http(el.get("href"))
+        if href is None:
+            return
+        if rel == "irel:seeAlso" and el.get("contenttype") == "text/html" and "canonical_url" not in self.fields:
+            self.fields["canonical_url"] = href
+        elif rel == "irel:associatedWith":
+            caption = next((c for c in el if _local(c) == "description"), None)
+            text = newsroom.InlineText(read_inline(caption)) if caption is not None else None
+            self.media.append(
+                newsroom.Image(
+                    src=href,
+                    alt=el.get("title") or "",
+                    caption=text or None,
+                    credit=_text(next((c for c in el if _local(c) == "creditline"), None)),
+                )
+            )
+
+    # ----------------------------------------------------------------- contentMeta
+
+    def content_meta(self, meta: etree._Element) -> None:
+        subjects: list[newsroom.Concept] = []
+        keywords: list[str] = []
+        for el in meta:
+            name = _local(el)
+            if name == "urgency":
+                text = (el.text or "").strip()
+                if text.isdigit() and 1 <= int(text) <= 9:  # noqa: PLR2004 - the scale is 1 to 9
+                    self.fields["urgency"] = int(text)
+            elif name == "contentCreated":
+                if self.fields.get("first_created") is None:  # itemMeta's firstCreated comes first
+                    self.fields["first_created"] = _time(el.text, "contentMeta.contentCreated")
+            elif name == "contentModified":
+                self.fields["modified"] = _time(el.text, "contentMeta.contentModified")
+            elif name == "located":
+                self._located(el)
+            elif name in {"creator", "contributor"}:
+                self._person(el, creator=name == "creator")
+            elif name == "infoSource":
+                self._info_source(el)
+            elif name == "language":
+                if el.get("tag"):
+                    self.fields["language"] = el.get("tag")
+            elif name == "genre":
+                if "genre" not in self.fields and _MODEL_QCODE.match(el.get("qcode") or ""):
+                    code = el.get("qcode") or ""
+                    self.fields["genre"] = newsroom.Concept(code=code, label=_name(el) or code)
+            elif name == "subject":
+                code = el.get("qcode") or ""
+                if _MODEL_QCODE.match(code):
+                    subjects.append(newsroom.Concept(code=code, label=_name(el) or code))
+            elif name == "keyword":
+                if word := _text(el):
+                    keywords.append(word)
+            elif name == "slugline":
+                self.fields["slugline"] = _text(el)
+            elif name == "headline":
+                self._headline(el)
+            elif name == "dateline":
+                self.dateline_text = _text(el)
+            elif name == "description":
+                roles = _roles(el)
+                if "drol:summary" in roles or (not roles and "summary" not in self.fields):
+                    self.fields["summary"] = _text(el)
+            elif name == "contentMetaExtProperty":
+                self._ext(el)
+        self.fields["subjects"] = subjects
+        self.fields["keywords"] = keywords
+
+    def _located(self, el: etree._Element) -> None:
+        fields: dict[str, Any] = {"name": _name(el) or _code(el.get("qcode")) or el.get("uri") or ""}
+        fields["uri"] = _http(el.get("uri"))
+        for broader in el.iter(_n("broader")):
+            qcode = broader.get("qcode") or ""
+            kind = (broader.get("type") or "").lower()
+            if qcode.startswith("iso3166-1a2:"):
+                fields["country"] = qcode.removeprefix("iso3166-1a2:")
+            elif (
+                "countryarea" in kind or "statprov" in kind or "reg" in qcode.split(":")[0]
+            ) and "region" not in fields:
+                fields["region"] = _name(broader) or _code(qcode)
+        position = el.find(f"{_n('geoAreaDetails')}/{_n('position')}")
+        if position is not None:
+            fields["latitude"] = float(position.get("latitude", "nan"))
+            fields["longitude"] = float(position.get("longitude", "nan"))
+        if fields["name"]:
+            self.fields["located"] = newsroom.Place(**fields)
+
+    def _person(self, el: etree._Element, *, creator: bool) -> None:
+        roles = _roles(el)
+        role = next((unquote(r.removeprefix("nrrole:person.")) for r in roles if r.startswith("nrrole:person.")), None)
+        if role is None:
+            role = next((r.removeprefix("cpprole:") for r in roles if r.removeprefix("cpprole:") in _CPPROLES), None)
+        if role is None:
+            role = "author" if creator else "contributor"
+        qcode = el.get("qcode") or ""
+        name = _name(el) or _code(qcode) or el.get("uri")
+        if not name:
+            return
+        fields: dict[str, Any] = {"name": name, "role": role, "url": _http(el.get("uri"))}
+        if qcode.startswith("nrperson:"):
+            fields["slug"] = qcode.removeprefix("nrperson:")
+        self.bylines.append(newsroom.Person(**fields))
+
+    def _info_source(self, el: etree._Element) -> None:
+        uri = _http(el.get("uri"))
+        name = _name(el) or (_host(uri) if uri else None) or _code(el.get("qcode"))
+        if not name:
+            return
+        remote = next((c for c in el if _local(c) == "remoteInfo"), None)
+        role = newsroom.SourceRole.VIA if "cpprole:originfo" in _roles(el) else newsroom.SourceRole.SOURCE
+        if el.get("id"):
+            self.source_ids[el.get("id") or ""] = len(self.sources)
+        self.sources.append(
+            {"name": name, "home": uri, "url": _http(remote.get("href")) if remote is not None else None, "role": role}
+        )
+
+    def _headline(self, el: etree._Element) -> None:
+        roles = _roles(el)
+        text = _text(el)
+        if not text:
+            return
+        if "nrrole:deck" in roles:
+            self.fields["deck"] = text
+        elif "nrrole:kicker" in roles:
+            self.fields["kicker"] = text
+        elif self.headline is None:
+            self.headline = text
+
+    def _ext(self, el: etree._Element) -> None:
+        rel, value = el.get("rel"), el.get("value")
+        if value is None:
+            return
+        if rel == "nrprop:published":
+            self.fields["published"] = _time(value, "contentMeta.contentMetaExtProperty")
+        elif rel in {"nrprop:datelinePlace", "nrprop:datelineDate"}:
+            self.dateline_parts[rel] = value
+
+    # ----------------------------------------------------------------- rights and content
+
+    def rights(self, rights: etree._Element) -> None:
+        refs = (rights.get("idrefs") or "").split()
+        holder = rights.find(_n("copyrightHolder"))
+        if holder is not None and not refs:
+            uri = _http(holder.get("uri"))
+            name = _name(holder) or (_host(uri) if uri else None)
+            if name:
+                notice = _text(rights.find(_n("copyrightNotice")))
+                self.fields["rights"] = newsroom.Rights(holder=name, notice=notice, holder_url=uri)
+        for terms in rights.iter(_n("usageTerms")):
+            link = terms.find(A)
+            if link is None or not _http(link.get("href")):
+                text = _text(terms)
+                if text:
+                    joined = " ".join(t for t in (self.extra.get("newsml:usageTerms"), text) if t)
+                    self.extra["newsml:usageTerms"] = joined
+                continue
+            targets = [self.sources[self.source_ids[r]] for r in refs if r in self.source_ids]
+            if not refs and self.publisher is not None:
+                targets = [self.publisher]
+            for target in targets:
+                target["policy"] = _policy(terms, link, target)
+
+    def content_set(self, content: etree._Element) -> None:
+        xhtml = nitf = None
+        for rendition in content:
+            kind = rendition.get("contenttype") or ""
+            child = next((c for c in rendition if isinstance(c.tag, str)), None)
+            if child is None:
+                continue
+            if child.tag == f"{{{v.XHTML}}}html" and xhtml is None:
+                xhtml = child
+            elif child.tag == f"{{{v.NITF}}}nitf" and nitf is None:
+                nitf = child
+            elif kind == v.CONTENT_TYPE_XHTML and xhtml is None:
+                xhtml = child
+        if nitf is not None:
+            self.nitf_headline = _text(nitf.find(f".//{{{v.NITF}}}hl1"))
+        if xhtml is not None:
+            self.body = read_xhtml(xhtml)
+        elif nitf is not None:
+            self.body = read_nitf(nitf)
+        else:
+            data = next((r for r in content if _local(r) == "inlineData" and r.text), None)
+            if data is not None:
+                paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", data.text or "")]
+                self.body = [newsroom.Paragraph(text=newsroom.InlineText.plain(p)) for p in paragraphs if p]
+
+    # ----------------------------------------------------------------- the story
+
+    def article(self) -> newsroom.Article:
+        item = self.item
+        guid = (item.get("guid") or "").strip()
+        if not guid:
+            raise newsroom.ValidationError("guid", "the item has no guid")
+        try:
+            version = int(item.get("version") or "1")
+        except ValueError:
+            msg = f"{item.get('version')!r} is not a whole number"
+            raise newsroom.ValidationError("version", msg) from None
+        fields = self.fields
+        fields.setdefault("language", item.get(XML_LANG) or "en")
+        fields["headline"] = self.headline or self.nitf_headline or self.title or fields.get("slugline") or guid
+        if fields.get("modified") is None and self.version_created is not None:
+            fields["modified"] = self.version_created
+        if self.dateline_parts.get("nrprop:datelinePlace"):
+            day = self.dateline_parts.get("nrprop:datelineDate")
+            fields["dateline"] = newsroom.Dateline(
+                place=self.dateline_parts["nrprop:datelinePlace"], date=date.fromisoformat(day) if day else None
+            )
+        elif self.dateline_text:
+            fields["dateline"] = newsroom.Dateline(place=self.dateline_text)
+        if self.publisher is not None:
+            fields["publisher"] = newsroom.Source(**self.publisher)
+        return newsroom.Article(
+            guid=guid,
+            version=version,
+            body=self.body or (),
+            bylines=self.bylines,
+            sources=[newsroom.Source(**s) for s in self.sources],
+            corrections=self.corrections,
+            media=self.media,
+            ed_note="\n\n".join(self.ed_notes) or None,
+            extra=self.extra,
+            **fields,
+        )
+
+
+def _policy(terms: etree._Element, link: etree._Element, source: dict[str, Any]) -> newsroom.AttributionPolicy:
+    href = _http(link.get("href")) or ""
+    scope = link.get("class")
+    if scope not in {"site", "story"}:
+        scope = "story" if source.get("url") and href == source.get("url") else "site"
+    if scope == "site" and not source.get("home") and not source.get("url"):
+        source["home"] = href
+    if scope == "story" and not source.get("url"):
+        source["url"] = href
+    credit = _text(link)
+    notice = next((_text(s) for s in terms.iter(SPAN) if s.get("class") == "policy"), None)
+    return newsroom.AttributionPolicy(
+        scope=scope, credit=None if credit == source.get("name") else credit, notice=notice
+    )
+
+
+def item_article(item: etree._Element) -> newsroom.Article:
+    """The story in one ``newsItem`` element.
+
+    Raises:
+        newsroom.ValidationError: the item is not a text item, or a value breaks a model rule.
+    """
+    story = _Story(item)
+    for el in item:
+        name = _local(el)
+        if name == "itemMeta":
+            story.item_meta(el)
+        elif name == "contentMeta":
+            story.content_meta(el)
+        elif name == "contentSet":
+            story.content_set(el)
+    # Rights last: policies attach to the publisher and sources read above.
+    for rights in item.iterchildren(RIGHTS_INFO):
+        story.rights(rights)
+    return story.article()
+
+
+_PARSERS = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """This thread's safe parser (an lxml parser may be reused, but not shared between threads)."""
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = safe_parser()
+    return parser
+
+
+def parse(data: bytes, source: str) -> etree._Element:
+    """The root element of ``data``, parsed safely.
+
+    Raises:
+        newsroom.ReadError: the document declares a DTD, or is not well-formed XML.
+    """
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        msg = (
+            "the document declares a DTD, which NewsML-G2 never needs; refused "
+            "(DTDs can read local files or expand entities without limit)"
+        )
+        raise newsroom.ReadError(msg, source=source)
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise newsroom.ReadError(f"not well-formed XML: {exc.msg}", source=source, line=exc.lineno) from None
+    if root.getroottree().docinfo.internalDTD is not None:  # e.g. a DTD in UTF-16, missed by the byte scan
+        msg = "the document declares a DTD, which NewsML-G2 never needs; refused"
+        raise newsroom.ReadError(msg, source=source)
+    return root
+
+
+def _one(item: etree._Element, source: str) -> newsroom.Article | newsroom.ReadError:
+    try:
+        return item_article(item)
+    except newsroom.ValidationError as exc:
+        where = item.get("guid") or "an item without a guid"
+        return newsroom.ReadError(f"{where}: {exc}", source=source, line=item.sourceline)
+
+
+def read_articles(root: etree._Element, source: str) -> Iterator[newsroom.Article | newsroom.ReadError]:
+    """Each story of a parsed ``newsItem`` or ``newsMessage``, or a ReadError per bad item.
+
+    Raises:
+        newsroom.ReadError: the root is neither a newsItem nor a newsMessage.
+    """
+    if root.tag == NEWS_ITEM:
+        yield _one(root, source)
+        return
+    if root.tag == NEWS_MESSAGE:
+        for item_set in root.iterchildren(_n("itemSet")):
+            for item in item_set:
+                if item.tag == NEWS_ITEM:
+                    yield _one(item, source)
+                elif item.tag == PACKAGE_ITEM or not isinstance(item.tag, str):
+                    continue  # a package references stories; the stories come as their own items
+                else:
+                    msg = f"a {_local(item)} is not a story; only newsItems are read"
+                    yield newsroom.ReadError(msg, source=source, line=item.sourceline)
+        return
+    if root.tag == PACKAGE_ITEM:
+        msg = "a packageItem holds no story, only references to newsItems; read those items instead"
+    else:
+        msg = f"the root element is {root.tag!r}, not a NewsML-G2 newsItem or newsMessage"
+    raise newsroom.ReadError(msg, source=source, line=root.sourceline)
+
+
+class NewsMLReader:
+    """Reads NewsML-G2 text items, alone or in a newsMessage, into draft stories."""
+
+    name = "newsml-g2"
+    suffixes = (".xml",)
+    description = "IPTC NewsML-G2 newsItem or newsMessage (XHTML or NITF bodies)"
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        """Inputs larger than this are refused before parsing."""
+
+    def sniff(self, head: bytes, filename: str) -> bool:  # noqa: ARG002 - the content decides
+        """XML in the NewsML-G2 namespace with an item or message root."""
+        return is_newsml(head)
+
+    def read(self, stream: IO[bytes], *, source: str) -> Iterator[newsroom.Article | newsroom.ReadError]:
+        """Yield each text item's story, or a ReadError for each bad item.
+
+        Raises:
+            newsroom.ReadError: the input is too large, declares a DTD, is not well-formed, or
+                is not a newsItem or newsMessage.
+        """
+        data = stream.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            msg = f"the input is larger than {self.max_bytes} bytes; refused (raise NewsMLReader.max_bytes to allow it)"
+            raise newsroom.ReadError(msg, source=source)
+        yield from read_articles(parse(data, source), source)
