@@ -227,3 +227,21 @@ def test_the_examples_convert_into_every_format(tmp_path: Path) -> None:
     assert {s.language for s in stories} == {"en", "ru"}
     assert len({s.section.path for s in stories if s.section}) >= 8
     assert {len(s.bylines) for s in stories} >= {0, 1, 2, 3}
+
+
+def test_two_runs_into_one_folder_do_not_corrupt_each_other(tmp_path: Path) -> None:
+    total = 400
+    source = jsonl(tmp_path / "in.jsonl", total)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "newsroom", "convert", str(source), "--to", "json", "--out", str(out), "--force"]
+    runs = [
+        subprocess.Popen([*command, "--jobs", str(jobs)], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for jobs in (1, 2)
+    ]
+    for proc in runs:
+        proc.communicate(timeout=300)
+        assert proc.returncode == 0
+    files = sorted(out.iterdir())
+    assert len(files) == total
+    assert not any(p.name.startswith(".") for p in files)
+    assert {newsroom.loads(p.read_bytes()).guid for p in files} == {f"urn:test:{i}" for i in range(total)}
