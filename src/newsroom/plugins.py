@@ -58,6 +58,15 @@ def _disabled_from_env() -> set[str]:
     return {name.strip() for name in os.environ.get(DISABLE_ENV, "").split(",") if name.strip()}
 
 
+def _extra_name(pm: pluggy.PluginManager, plugin: object) -> str:
+    """A readable name for an extra plugin: its ``__name__``, else its class name, numbered if taken."""
+    base = getattr(plugin, "__name__", None) or type(plugin).__name__
+    name, n = base, 2
+    while pm.get_plugin(name) is not None:
+        name, n = f"{base}-{n}", n + 1
+    return name
+
+
 def make_plugin_manager(
     *,
     builtins: Iterable[str] = BUILTIN_PLUGINS,
@@ -91,7 +100,7 @@ def make_plugin_manager(
             raise PluginError(msg) from exc
         pm.register(module, name=name)
     for plugin in plugins:
-        pm.register(plugin)
+        pm.register(plugin, name=_extra_name(pm, plugin))
     if entry_points:
         pm.load_setuptools_entrypoints(hookspecs.PROJECT)
     try:
@@ -160,7 +169,7 @@ class PluginHost:
                     raise DuplicateFormatError(kind, name, found[name][1], owner)
                 found[name] = (item, owner)
 
-            impl.function(register=register)
+            _call(impl, register=register)
         return found
 
     def _exporter_table(self) -> dict[str, tuple[Exporter, str]]:
@@ -205,7 +214,7 @@ class PluginHost:
     def prepare_article(self, article: Article, exporter: Exporter, context: ExportContext) -> Article:
         """Run every ``newsroom_prepare_article`` implementation in turn."""
         for impl in reversed(self.pm.hook.newsroom_prepare_article.get_hookimpls()):
-            result = impl.function(article=article, exporter=exporter, context=context)
+            result = _call(impl, article=article, exporter=exporter, context=context)
             if result is None:
                 continue
             if not isinstance(result, Article):
@@ -248,6 +257,11 @@ class PluginHost:
                 )
             )
         return out
+
+
+def _call(impl: pluggy.HookImpl, **kwargs: Any) -> Any:
+    """Call one implementation as pluggy would: with only the arguments it asks for."""
+    return impl.function(*(kwargs[name] for name in impl.argnames))
 
 
 def _is_exporter(item: object) -> bool:
