@@ -70,7 +70,7 @@ class Span:
 
 
 def _validate_href(_inst: object, _attr: object, value: str) -> None:
-    check_url(value, LINK_SCHEMES, "href", "http(s) or mailto")
+    check_url(value, LINK_SCHEMES, "href", "http(s) or mailto", what="link href")
 
 
 @attrs.frozen(kw_only=True)

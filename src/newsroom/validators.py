@@ -128,8 +128,13 @@ def url_with_scheme(*schemes: str) -> Callable[[object, Any, object], None]:
     return validate
 
 
-def check_url(value: object, schemes: tuple[str, ...], path: str, allowed: str | None = None) -> None:
-    """Raise :class:`ValidationError` at ``path`` unless ``value`` is a URL with one of ``schemes``."""
+def check_url(
+    value: object, schemes: tuple[str, ...], path: str, allowed: str | None = None, *, what: str = "URL"
+) -> None:
+    """Raise :class:`ValidationError` at ``path`` unless ``value`` is a URL with one of ``schemes``.
+
+    ``what`` names the value in the message (``URL``, or ``link href`` for inline links).
+    """
     allowed = allowed or " or ".join(schemes)
     if not isinstance(value, str):
         raise ValidationError(path, f"URL must be text, not {type(value).__name__}")
@@ -139,7 +144,7 @@ def check_url(value: object, schemes: tuple[str, ...], path: str, allowed: str |
         raise ValidationError(path, f"{value!r} is not a URL ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in schemes:
-        raise ValidationError(path, f"link href {value!r} is not {allowed}")
+        raise ValidationError(path, f"{what} {value!r} is not {allowed}")
     if scheme == "mailto":
         if "@" not in parts.path:
             raise ValidationError(path, f"mailto link {value!r} has no address")
