@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from types import MappingProxyType
@@ -109,7 +110,7 @@ def make_plugin_manager(
         msg = f"a plugin implements a hook newsroom does not have: {exc}"
         raise PluginError(msg) from exc
     if os.environ.get(TRACE_ENV):
-        pm.trace.root.setwriter(print)
+        pm.trace.root.setwriter(sys.stderr.write)  # stdout carries command output (JSON, schemas)
         pm.enable_tracing()
     return pm
 
