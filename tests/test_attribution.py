@@ -1,0 +1,284 @@
+"""Attribution as data: what a story owes, the lines exporters place, and what pays an obligation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from newsroom import (
+    Article,
+    AttributionPolicy,
+    LinkScope,
+    Obligation,
+    Source,
+    SourceRole,
+    ValidationError,
+    attribution_lines,
+    href_satisfies,
+    obligations,
+    text_satisfies,
+)
+from newsroom.attribution import unpaid
+
+
+CALIBER_NOTICE = "Any use of materials is allowed only if there is a hyperlink to Caliber.az"
+CALIBER = Source(name="Caliber.Az", home="https://caliber.az", policy=AttributionPolicy(notice=CALIBER_NOTICE))
+STORY_URL = "https://caliber.az/en/post/japan-italy-unite"
+CALIBER_STORY = Source(
+    name="Caliber.Az", home="https://caliber.az", url=STORY_URL, policy=AttributionPolicy(scope="story")
+)
+
+
+def story(**fields: Any) -> Article:
+    return Article(guid="urn:test:attribution", headline="Headline", **fields)
+
+
+def site(host: str = "caliber.az") -> Obligation:
+    return Obligation(source=host, url=f"https://{host}", scope=LinkScope.SITE, credit=host)
+
+
+def exact(url: str = STORY_URL) -> Obligation:
+    return Obligation(source="Caliber.Az", url=url, scope=LinkScope.STORY, credit="Caliber.Az")
+
+
+class TestObligations:
+    """What a story owes, from its publisher and from its sources."""
+
+    def test_nothing_owed_without_policies(self) -> None:
+        assert obligations(story()) == ()
+        assert obligations(story(sources=[Source(name="Kyodo", home="https://kyodo.jp")])) == ()
+
+    def test_a_source_policy(self) -> None:
+        (owed,) = obligations(story(sources=[CALIBER]))
+        assert owed.source == "Caliber.Az"
+        assert owed.url == "https://caliber.az"
+        assert owed.scope is LinkScope.SITE
+        assert owed.credit == "Caliber.Az"
+        assert owed.notice == CALIBER_NOTICE
+        assert owed.host == "caliber.az"
+
+    def test_publisher_first_then_sources_in_order(self) -> None:
+        publisher = Source(name="Example News", home="https://news.example.com", policy=AttributionPolicy())
+        kyodo = Source(name="Kyodo", home="https://english.kyodonews.net", policy=AttributionPolicy())
+        owed = obligations(story(publisher=publisher, sources=[kyodo, CALIBER]))
+        assert [o.source for o in owed] == ["Example News", "Kyodo", "Caliber.Az"]
+
+    def test_publisher_without_policy_owes_nothing(self) -> None:
+        owed = obligations(
+            story(publisher=Source(name="Example News", home="https://news.example.com"), sources=[CALIBER])
+        )
+        assert [o.source for o in owed] == ["Caliber.Az"]
+
+    def test_same_site_is_owed_once(self) -> None:
+        again = Source(name="Caliber", home="https://www.caliber.az/ru", policy=AttributionPolicy(credit="Калибр"))
+        owed = obligations(story(sources=[CALIBER, again]))
+        assert len(owed) == 1
+        assert owed[0].credit == "Caliber.Az"
+
+    def test_site_and_story_scope_are_both_owed(self) -> None:
+        owed = obligations(story(sources=[CALIBER, CALIBER_STORY]))
+        assert [(o.scope, o.url) for o in owed] == [
+            (LinkScope.SITE, "https://caliber.az"),
+            (LinkScope.STORY, STORY_URL),
+        ]
+
+    def test_same_story_url_is_owed_once(self) -> None:
+        owed = obligations(story(sources=[CALIBER_STORY, CALIBER_STORY]))
+        assert len(owed) == 1
+
+    def test_two_stories_from_one_site_are_both_owed(self) -> None:
+        other = Source(
+            name="Caliber.Az", url="https://caliber.az/en/post/other", policy=AttributionPolicy(scope="story")
+        )
+        assert len(obligations(story(sources=[CALIBER_STORY, other]))) == 2
+
+    def test_via_without_policy_owes_nothing(self) -> None:
+        via = Source(name="Japanese media", role=SourceRole.VIA)
+        article = story(sources=[CALIBER, via])
+        assert [o.source for o in obligations(article)] == ["Caliber.Az"]
+        assert article.via == (via,)
+
+    def test_via_with_policy_owes(self) -> None:
+        via = Source(name="TASS", home="https://tass.com", role="via", policy=AttributionPolicy())
+        assert [o.url for o in obligations(story(sources=[via]))] == ["https://tass.com"]
+
+    def test_credit_text_from_policy(self) -> None:
+        source = Source(name="Caliber.Az", home="https://caliber.az", policy=AttributionPolicy(credit="Caliber"))
+        assert obligations(story(sources=[source]))[0].credit == "Caliber"
+
+    def test_site_scope_with_only_a_story_url_links_the_site(self) -> None:
+        source = Source(name="Caliber.Az", url=STORY_URL, policy=AttributionPolicy())
+        (owed,) = obligations(story(sources=[source]))
+        assert owed.url == "https://caliber.az/"
+        assert owed.host == "caliber.az"
+
+    def test_story_scope_links_the_story(self) -> None:
+        assert obligations(story(sources=[CALIBER_STORY]))[0].url == STORY_URL
+
+    def test_describe(self) -> None:
+        (owed,) = obligations(story(sources=[CALIBER]))
+        assert "caliber.az" in owed.describe()
+        assert "Caliber.Az" in owed.describe()
+        assert STORY_URL in exact().describe()
+
+
+class TestSourceRules:
+    """A policy needs something to link to."""
+
+    def test_site_policy_needs_a_home_or_url(self) -> None:
+        with pytest.raises(ValidationError, match="home URL") as info:
+            Source(name="Caliber.Az", policy=AttributionPolicy())
+        assert info.value.path == "policy"
+
+    def test_story_policy_needs_a_url(self) -> None:
+        with pytest.raises(ValidationError, match="original story") as info:
+            Source(name="Caliber.Az", home="https://caliber.az", policy=AttributionPolicy(scope="story"))
+        assert info.value.path == "policy"
+
+    def test_policy_from_mapping(self) -> None:
+        source = Source(name="Caliber.Az", home="https://caliber.az", policy={"credit": "Caliber"})
+        assert source.policy == AttributionPolicy(credit="Caliber")
+
+    def test_bad_scope(self) -> None:
+        with pytest.raises(ValidationError, match="'page'") as info:
+            AttributionPolicy(scope="page")
+        assert info.value.path == "scope"
+
+    def test_required_link(self) -> None:
+        assert CALIBER.required_link == "https://caliber.az"
+        assert CALIBER_STORY.required_link == STORY_URL
+        assert Source(name="Kyodo").required_link is None
+
+
+class TestAttributionLines:
+    """Exporters get ready-made credit lines in the story's language."""
+
+    @pytest.mark.parametrize(
+        ("language", "label"),
+        [
+            ("en", "Source"),
+            ("en-GB", "Source"),
+            ("ru", "Источник"),
+            ("ru-RU", "Источник"),
+            ("az", "Mənbə"),
+            ("de", "Source"),
+        ],
+    )
+    def test_label(self, language: str, label: str) -> None:
+        (line,) = attribution_lines(story(language=language, sources=[CALIBER]))
+        assert line.label == label
+        assert line.credit == "Caliber.Az"
+        assert line.url == "https://caliber.az"
+        assert line.text == f"{label}: Caliber.Az"
+        assert str(line) == f"{label}: Caliber.Az (https://caliber.az)"
+
+    def test_one_line_per_obligation(self) -> None:
+        article = story(sources=[CALIBER, CALIBER_STORY])
+        assert [line.url for line in attribution_lines(article)] == [o.url for o in obligations(article)]
+
+    def test_none_owed(self) -> None:
+        assert attribution_lines(story()) == ()
+
+
+class TestHrefSatisfies:
+    """Which link targets pay a site obligation, and which a story obligation."""
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "https://caliber.az",
+            "https://caliber.az/",
+            "http://caliber.az/en/post/1?x=1#top",
+            "https://www.caliber.az/ru",
+            "https://news.caliber.az/x",
+            "HTTPS://CALIBER.AZ/EN",
+            "  https://caliber.az  ",
+            "https://caliber.az:443/",
+            "https://caliber.az./",
+        ],
+    )
+    def test_site_yes(self, href: str) -> None:
+        assert href_satisfies(href, site())
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "https://caliber.az.evil.com",
+            "https://notcaliber.az",
+            "https://caliberaz.com",
+            "https://evil.com/?next=https://caliber.az",
+            "https://evil.com/caliber.az",
+            "https://caliber.az@evil.com/",
+            "ftp://caliber.az",
+            "//caliber.az",
+            "caliber.az",
+            "mailto:desk@caliber.az",
+            "javascript:alert('https://caliber.az')",
+            "https://[caliber.az",
+            "",
+        ],
+    )
+    def test_site_no(self, href: str) -> None:
+        assert not href_satisfies(href, site())
+
+    @pytest.mark.parametrize(
+        "href",
+        [STORY_URL, STORY_URL + "/", STORY_URL.replace("https://", "https://www."), STORY_URL + "#comments"],
+    )
+    def test_story_yes(self, href: str) -> None:
+        assert href_satisfies(href, exact())
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "https://caliber.az",
+            "https://caliber.az/en/post/other",
+            STORY_URL + "?page=2",
+            STORY_URL + "-fake",
+            STORY_URL.replace("caliber.az", "caliber.az.evil.com"),
+        ],
+    )
+    def test_story_no(self, href: str) -> None:
+        assert not href_satisfies(href, exact())
+
+    def test_unpaid(self) -> None:
+        owed = (site(), site("kyodo.jp"))
+        assert unpaid(["https://caliber.az/x"], owed) == (owed[1],)
+        assert unpaid(["https://caliber.az/x", "https://kyodo.jp"], owed) == ()
+        assert unpaid([], owed) == owed
+
+
+class TestTextSatisfies:
+    """Plain text pays with the URL itself, scheme included."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Source: Caliber.Az https://caliber.az",
+            "Read more at https://caliber.az/en/post/1.",
+            "(https://caliber.az)",
+            "first https://evil.com then https://www.caliber.az/ru",
+            "<https://caliber.az>",
+        ],
+    )
+    def test_yes(self, text: str) -> None:
+        assert text_satisfies(text, site())
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Source: Caliber.az",
+            "caliber.az/en/post/1",
+            "www.caliber.az",
+            "https://caliber.az.evil.com/x",
+            "https://notcaliber.az",
+            "",
+        ],
+    )
+    def test_no(self, text: str) -> None:
+        assert not text_satisfies(text, site())
+
+    def test_story_url_in_text(self) -> None:
+        assert text_satisfies(f"Original: {STORY_URL}.", exact())
+        assert not text_satisfies("Original: https://caliber.az", exact())

@@ -1,0 +1,146 @@
+"""The audit trail: a sealed history verifies, and each kind of tampering is found at the right entry."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+import newsroom
+from newsroom import Article, AuditError, PublishState, Workflow, verify
+from newsroom.audit import content_hash, entry_hash
+from newsroom.testing import EDITOR, FixedClock, sample_article
+
+
+REVIEW = Workflow(review_required=True, permissions=None)
+
+
+@pytest.fixture
+def chain(clock: FixedClock) -> Article:
+    """submit, approve, publish, update, correct: five sealed entries."""
+    story = sample_article(clock=clock)
+    for verb in (newsroom.submit, newsroom.approve, newsroom.publish):
+        clock.advance(minutes=10)
+        story = verb(story, actor=EDITOR, clock=clock, workflow=REVIEW, note=f"{verb.__name__} note")
+    clock.advance(minutes=10)
+    story = newsroom.update(story, actor=EDITOR, clock=clock, workflow=REVIEW, deck="A new deck")
+    clock.advance(minutes=10)
+    story = newsroom.correct(story, text="Name fixed.", actor=EDITOR, clock=clock, workflow=REVIEW, headline="Fixed")
+    assert len(story.history) == 5
+    return story
+
+
+def with_history(story: Article, history: list[newsroom.HistoryEntry]) -> Article:
+    return attrs.evolve(story, history=tuple(history))
+
+
+class TestCleanChain:
+    """A story moved only by transitions verifies."""
+
+    def test_verifies(self, chain: Article) -> None:
+        report = verify(chain)
+        assert report.ok
+        assert (report.index, report.problem) == (None, None)
+        assert report.entries == 5
+        assert report.guid == chain.guid
+        report.raise_for_problem()
+
+    def test_links(self, chain: Article) -> None:
+        assert chain.history[0].prev_hash == ""
+        for before, after in zip(chain.history, chain.history[1:], strict=False):
+            assert after.prev_hash == before.entry_hash
+        assert all(entry.entry_hash == entry_hash(entry) for entry in chain.history)
+        assert chain.history[-1].content_hash == content_hash(chain)
+
+    def test_a_draft_without_history_verifies(self) -> None:
+        report = verify(sample_article())
+        assert report.ok
+        assert report.entries == 0
+
+    def test_survives_the_json_round_trip(self, chain: Article) -> None:
+        assert verify(newsroom.loads(newsroom.dumps(chain))).ok
+
+    def test_editing_a_draft_is_not_tampering(self, clock: FixedClock) -> None:
+        story = newsroom.submit(sample_article(clock=clock), actor=EDITOR, clock=clock, workflow=REVIEW)
+        story = newsroom.send_back(story, actor=EDITOR, clock=clock, workflow=REVIEW)
+        assert story.state is PublishState.DRAFT
+        assert verify(attrs.evolve(story, headline="Rewritten by the author")).ok
+
+
+class TestTampering:
+    """Each kind of tampering is reported at the first entry that does not match."""
+
+    @pytest.mark.parametrize(
+        "change",
+        [{"headline": "Edited after publication"}, {"body": ["Entirely new text."]}, {"urgency": 1}, {"version": 9}],
+        ids=["headline", "body", "urgency", "version"],
+    )
+    def test_edited_published_content(self, chain: Article, change: dict[str, object]) -> None:
+        report = verify(attrs.evolve(chain, **change))
+        assert not report.ok
+        assert report.index == len(chain.history) - 1
+        assert report.problem
+        if "version" not in change:
+            assert "outside the workflow" in report.problem
+
+    @pytest.mark.parametrize("removed", range(4))
+    def test_removed_entry(self, chain: Article, removed: int) -> None:
+        history = list(chain.history)
+        del history[removed]
+        report = verify(with_history(chain, history))
+        assert not report.ok
+        assert report.index == removed
+
+    @pytest.mark.parametrize("first", range(4))
+    def test_reordered_entries(self, chain: Article, first: int) -> None:
+        history = list(chain.history)
+        history[first], history[first + 1] = history[first + 1], history[first]
+        report = verify(with_history(chain, history))
+        assert not report.ok
+        assert report.index == first
+
+    @pytest.mark.parametrize("index", range(5))
+    def test_changed_actor(self, chain: Article, index: int) -> None:
+        history = list(chain.history)
+        history[index] = attrs.evolve(history[index], actor="Someone Else")
+        report = verify(with_history(chain, history))
+        assert not report.ok
+        assert report.index == index
+
+    @pytest.mark.parametrize("index", range(5))
+    def test_changed_note(self, chain: Article, index: int) -> None:
+        history = list(chain.history)
+        history[index] = attrs.evolve(history[index], note="A different reason")
+        assert verify(with_history(chain, history)).index == index
+
+    @pytest.mark.parametrize("index", range(5))
+    def test_changed_time(self, chain: Article, index: int) -> None:
+        history = list(chain.history)
+        history[index] = attrs.evolve(history[index], at=history[index].at.replace(year=2020))
+        assert verify(with_history(chain, history)).index == index
+
+    def test_resealed_entry_breaks_the_next_link(self, chain: Article) -> None:
+        history = list(chain.history)
+        forged = attrs.evolve(history[1], actor="Someone Else")
+        history[1] = attrs.evolve(forged, entry_hash=entry_hash(forged))
+        assert verify(with_history(chain, history)).index == 2
+
+    def test_raise_for_problem(self, chain: Article) -> None:
+        report = verify(attrs.evolve(chain, headline="Edited"))
+        with pytest.raises(AuditError) as info:
+            report.raise_for_problem()
+        assert info.value.index == report.index
+        assert chain.guid in str(info.value)
+
+
+class TestContentHash:
+    """The content hash follows the content, not the state or history."""
+
+    def test_stable(self) -> None:
+        assert content_hash(sample_article()) == content_hash(sample_article())
+
+    def test_changes_with_content(self) -> None:
+        story = sample_article()
+        assert content_hash(attrs.evolve(story, deck="Other")) != content_hash(story)
+
+    def test_ignores_history(self, chain: Article) -> None:
+        assert content_hash(chain) == chain.history[-1].content_hash

@@ -1,0 +1,247 @@
+"""The built-in rendition checker: proving the owed link is present, medium by medium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsroom import CheckReport, LinkScope, Obligation, Rendition
+from newsroom.proofs import html_links, json_strings, newsroom_check_rendition, xml_links
+from newsroom.testing import sample_article
+
+
+CALIBER = Obligation(source="Caliber.Az", url="https://caliber.az", scope=LinkScope.SITE, credit="Caliber.Az")
+KYODO = Obligation(source="Kyodo", url="https://english.kyodonews.net", scope=LinkScope.SITE, credit="Kyodo")
+ARTICLE = sample_article()
+
+
+def check(content: str | bytes, media_type: str, owed: tuple[Obligation, ...] = (CALIBER,)) -> CheckReport | None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    rendition = Rendition(content=data, media_type=media_type, filename="x", format="test")
+    return newsroom_check_rendition(rendition=rendition, article=ARTICLE, owed=owed)
+
+
+def proves(content: str | bytes, media_type: str, owed: tuple[Obligation, ...] = (CALIBER,)) -> bool:
+    report = check(content, media_type, owed)
+    assert report is not None
+    assert report.proves_attribution
+    assert all(v.rule == "attribution" for v in report.violations)
+    return not report.violations
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<!DOCTYPE html><html><head><title>t</title>{head}</head><body>{body}</body></html>"
+
+
+LINK = '<a href="https://caliber.az/en/post/1">Caliber.Az</a>'
+
+
+class TestHtml:
+    """HTML needs a visible, non-empty <a href> to the required host."""
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            f"<p>Source: {LINK}</p>",
+            '<p><a href="https://www.caliber.az"><img src="logo.png" alt=""></a></p>',
+            f'<div style="color: red">{LINK}</div>',
+            f'<div aria-hidden="false">{LINK}</div>',
+            f"<footer><nav><ul><li>{LINK}</li></ul></nav></footer>",
+        ],
+    )
+    def test_visible_link_passes(self, body: str) -> None:
+        assert proves(page(body), "text/html")
+
+    def test_media_type_parameters(self) -> None:
+        assert proves(page(LINK), "text/html; charset=utf-8")
+
+    def test_fragment_without_html_element(self) -> None:
+        assert proves(f"<p>{LINK}</p>", "text/html")
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "<p>No link at all, only the words Caliber.Az and https://caliber.az</p>",
+            f"<!-- {LINK} --><p>text</p>",
+            f"<div hidden>{LINK}</div>",
+            f'<div aria-hidden="true"><p>{LINK}</p></div>',
+            f'<div aria-hidden="TRUE">{LINK}</div>',
+            f'<div style="display:none">{LINK}</div>',
+            f'<div style="margin: 0; display : none">{LINK}</div>',
+            f'<span style="visibility: hidden">{LINK}</span>',
+            '<a href="https://caliber.az" style="display:none">Caliber.Az</a>',
+            f"<template>{LINK}</template>",
+            f"<noscript>{LINK}</noscript>",
+            "<script>document.write('<a href=\"https://caliber.az\">x</a>')</script>",
+            '<a href="https://caliber.az"></a>',
+            '<a href="https://caliber.az">   </a>',
+            '<a href="https://caliber.az.evil.com">Caliber.Az</a>',
+            '<a href="https://notcaliber.az">Caliber.Az</a>',
+            "<a>Caliber.Az</a>",
+            '<a name="https://caliber.az">Caliber.Az</a>',
+        ],
+    )
+    def test_hidden_or_wrong_link_fails(self, body: str) -> None:
+        assert not proves(page(body), "text/html")
+
+    def test_link_in_head_fails(self) -> None:
+        head = '<link rel="canonical" href="https://caliber.az"><meta property="og:url" content="https://caliber.az">'
+        assert not proves(page("<p>text</p>", head=head), "text/html")
+
+    def test_violation_names_the_host_and_source(self) -> None:
+        report = check(page(f"<p>{LINK}</p>"), "text/html", (CALIBER, KYODO))
+        assert report is not None
+        (violation,) = report.violations
+        assert violation.rule == "attribution"
+        assert "english.kyodonews.net" in violation.message
+        assert "Kyodo" in violation.message
+
+    def test_html_links_lists_only_visible_targets(self) -> None:
+        html = page(f'<a href="https://a.example">a</a><div hidden>{LINK}</div><a href="https://b.example">b</a>')
+        assert list(html_links(html.encode())) == ["https://a.example", "https://b.example"]
+
+    def test_empty_document(self) -> None:
+        assert list(html_links(b"  \n")) == []
+        assert not proves("", "text/html")
+
+
+class TestXml:
+    """XML needs an element named a or link, in any namespace, with the href."""
+
+    @pytest.mark.parametrize(
+        "document",
+        [
+            '<doc><p>Source: <a href="https://caliber.az">Caliber.Az</a></p></doc>',
+            '<doc><link href="https://caliber.az/en/post/1" rel="source"/></doc>',
+            '<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/"><link rel="irel:source" href="https://caliber.az"/></newsItem>',
+            '<html xmlns="http://www.w3.org/1999/xhtml"><body><a href="https://caliber.az">x</a></body></html>',
+            '<x:doc xmlns:x="urn:x"><x:a href="https://www.caliber.az">x</x:a></x:doc>',
+            '<?xml version="1.0" encoding="UTF-8"?>\n<doc><a href="https://caliber.az">Калибр</a></doc>',
+        ],
+    )
+    def test_link_passes(self, document: str) -> None:
+        assert proves(document, "application/xml")
+
+    @pytest.mark.parametrize(
+        "media_type", ["application/xml", "text/xml", "application/vnd.iptc.g2.newsitem+xml", "application/atom+xml"]
+    )
+    def test_xml_media_types(self, media_type: str) -> None:
+        assert proves('<doc><a href="https://caliber.az">x</a></doc>', media_type)
+        assert not proves("<doc>https://caliber.az</doc>", media_type)
+
+    @pytest.mark.parametrize(
+        "document",
+        [
+            "<doc><p>https://caliber.az</p></doc>",
+            '<doc><!-- <a href="https://caliber.az">x</a> --></doc>',
+            '<doc><img src="https://caliber.az/logo.png"/></doc>',
+            '<doc><a xlink:href="https://caliber.az" xmlns:xlink="http://www.w3.org/1999/xlink">x</a></doc>',
+            '<doc><link href="https://caliber.az.evil.com"/></doc>',
+            '<doc><source href="https://caliber.az"/></doc>',
+        ],
+    )
+    def test_no_link_fails(self, document: str) -> None:
+        assert not proves(document, "application/xml")
+
+    def test_xml_links(self) -> None:
+        document = b'<r xmlns:n="urn:n"><a href="1"/><n:link href="2"/><alink href="3"/><link/></r>'
+        assert list(xml_links(document)) == ["1", "2"]
+
+
+class TestJson:
+    """JSON needs a string value that is or contains the URL."""
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            {"source": "https://caliber.az"},
+            {"credit": "Source: Caliber.Az (https://caliber.az/en/post/1)"},
+            {"a": [{"b": ["x", "https://www.caliber.az"]}]},
+            ["https://caliber.az"],
+            "https://caliber.az",
+        ],
+    )
+    def test_string_passes(self, value: object) -> None:
+        assert proves(json.dumps(value), "application/json")
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            {"https://caliber.az": "key only"},
+            {"source": "caliber.az"},
+            {"n": 1, "ok": True, "none": None},
+            {"source": "https://caliber.az.evil.com"},
+        ],
+    )
+    def test_no_string_fails(self, value: object) -> None:
+        assert not proves(json.dumps(value), "application/json")
+
+    def test_json_media_types(self) -> None:
+        assert proves('{"@id": "https://caliber.az"}', "application/ld+json")
+        assert not proves('{"@id": "x"}', "application/ld+json")
+
+    def test_json_lines(self) -> None:
+        lines = '{"a": "x"}\n\n{"b": "https://caliber.az"}\n'
+        assert proves(lines, "application/x-ndjson")
+
+    def test_json_strings_skips_keys(self) -> None:
+        assert list(json_strings({"k": ["a", {"k2": "b"}, 3], "k3": "c"})) == ["a", "b", "c"]
+
+
+class TestPlainText:
+    """Plain text needs the URL itself, with its scheme."""
+
+    def test_url_passes(self) -> None:
+        assert proves("Japan and Italy...\n\nSource: Caliber.Az https://caliber.az\n", "text/plain")
+
+    @pytest.mark.parametrize("text", ["Source: Caliber.Az", "Source: caliber.az", "www.caliber.az/en"])
+    def test_without_scheme_fails(self, text: str) -> None:
+        assert not proves(text, "text/plain")
+
+    def test_other_text_types(self) -> None:
+        assert proves("[Caliber.Az](https://caliber.az)", "text/markdown")
+
+    def test_every_obligation_is_checked(self) -> None:
+        report = check("https://caliber.az", "text/plain", (CALIBER, KYODO))
+        assert report is not None
+        assert [v.message for v in report.violations] == [f"{KYODO.describe()} is missing from the text"]
+
+
+class TestUnreadable:
+    """Input the checker cannot parse is reported as a violation, and proves nothing."""
+
+    @pytest.mark.parametrize(
+        ("content", "media_type"),
+        [
+            (b"<doc><a href='https://caliber.az'>x</doc>", "application/xml"),
+            (b"not xml at all", "application/xml"),
+            (b'<!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]><d><a href="&e;">x</a></d>', "application/xml"),
+            (b'{"source": "https://caliber.az"', "application/json"),
+            (b'{"a": 1}\n{oops}\n', "application/x-ndjson"),
+            (b"\xff\xfe https://caliber.az", "text/plain"),
+            (b'{"source": "\xff https://caliber.az"}', "application/json"),
+            (b"<!-- nothing but a comment -->", "text/html"),
+        ],
+    )
+    def test_reported(self, content: bytes, media_type: str) -> None:
+        report = check(content, media_type)
+        assert report is not None
+        assert not report.proves_attribution
+        (violation,) = report.violations
+        assert violation.rule == "well-formed"
+        assert "cannot parse" in violation.message
+
+
+class TestOtherMediaTypes:
+    """Media types the core does not know are left to the plugins that make them."""
+
+    @pytest.mark.parametrize("media_type", ["application/pdf", "image/png", "application/vnd.adobe.indesign-icml"])
+    def test_none(self, media_type: str) -> None:
+        assert check(b"%PDF-1.7 https://caliber.az", media_type) is None
+
+    def test_nothing_owed_still_reports(self) -> None:
+        report = check("<p>no links</p>", "text/html", owed=())
+        assert report is not None
+        assert report.proves_attribution
+        assert report.violations == ()

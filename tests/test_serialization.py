@@ -1,0 +1,323 @@
+"""The native JSON form: lossless round trip, its JSON Schema, and errors that name the field."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+
+import newsroom
+from newsroom import Article, ValidationError, Workflow, dumps, from_dict, json_schema, loads, to_dict
+from newsroom.serialization import FORMAT_VERSION, content_dict
+from newsroom.testing import EDITOR, FixedClock, articles, sample_article
+
+
+SCHEMA = json_schema()
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+SMALL_DESK = Workflow(review_required=False, permissions=None)
+
+
+def schema_errors(data: Any) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in VALIDATOR.iter_errors(data)]
+
+
+def features(article: Article) -> set[str]:
+    """What an article exercises, for checking the strategy's reach."""
+    found = {f"block:{b.kind}" for b in article.body}
+    found |= {f"correction:{c.kind.value}" for c in article.corrections}
+    found |= {f"state:{article.state.value}"}
+    found |= {f"action:{h.action.value}" for h in article.history}
+    found |= {f"scope:{s.policy.scope.value}" for s in article.sources if s.policy}
+    optional = ("dateline", "located", "genre", "rights", "publisher", "slugline", "embargo_until", "ed_note")
+    found |= {name for name in optional if getattr(article, name) is not None}
+    found |= {
+        name
+        for name in ("media", "subjects", "keywords", "extra", "bylines", "corrections", "history")
+        if getattr(article, name)
+    }
+    return found
+
+
+REQUIRED_FEATURES = {
+    *(f"block:{kind}" for kind in newsroom.BLOCK_TYPES),
+    "correction:correction",
+    "correction:retraction",
+    "corrections",
+    "history",
+    "state:draft",
+    "state:published",
+    "state:killed",
+    "action:correct",
+    "action:update",
+    "action:kill",
+    "scope:site",
+    "scope:story",
+    "dateline",
+    "located",
+    "media",
+    "rights",
+    "publisher",
+}
+
+
+def round_trip(article: Article) -> None:
+    text = dumps(article)
+    assert loads(text) == article
+    assert loads(text.encode("utf-8")) == article
+    data = json.loads(text)
+    assert schema_errors(data) == []
+    assert from_dict(data) == article
+    assert dumps(loads(text)) == text
+
+
+class TestRoundTrip:
+    """loads(dumps(a)) == a for every valid article."""
+
+    @settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(articles())
+    def test_property(self, article: Article) -> None:
+        for feature in sorted(features(article)):
+            event(feature)
+        round_trip(article)
+
+    def test_the_strategy_reaches_every_feature(self) -> None:
+        # A fixed sample (derandomized, so the same on every run) must exercise every feature
+        # the round trip has to cover; the round trip is checked on it too.
+        seen: set[str] = set()
+
+        @settings(
+            max_examples=100,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
+        @given(articles())
+        def collect(article: Article) -> None:
+            seen.update(features(article))
+            round_trip(article)
+
+        collect()
+        assert REQUIRED_FEATURES - seen == set()
+
+    @pytest.mark.parametrize("language", ["en", "ru", "az"])
+    def test_sample_through_the_workflow(self, language: str, clock: FixedClock) -> None:
+        story = sample_article(clock=clock, language=language)
+        round_trip(story)
+        story = newsroom.publish(story, actor=EDITOR, clock=clock, workflow=SMALL_DESK, note="go")
+        round_trip(story)
+        clock.advance(hours=1)
+        story = newsroom.correct(story, text="A name was misspelt.", actor=EDITOR, clock=clock, workflow=SMALL_DESK)
+        round_trip(story)
+        clock.advance(hours=1)
+        story = newsroom.kill(story, reason="legal", actor=EDITOR, clock=clock, workflow=SMALL_DESK)
+        round_trip(story)
+        assert newsroom.verify(loads(dumps(story))).ok
+
+
+class TestJsonForm:
+    """The layout of the native JSON."""
+
+    def test_format_version_first(self) -> None:
+        data = to_dict(sample_article())
+        assert next(iter(data)) == "format_version"
+        assert data["format_version"] == FORMAT_VERSION
+
+    def test_defaults_are_left_out(self) -> None:
+        assert to_dict(Article(guid="urn:x", headline="Hi")) == {
+            "format_version": FORMAT_VERSION,
+            "guid": "urn:x",
+            "headline": "Hi",
+        }
+
+    def test_blocks_carry_their_type(self) -> None:
+        story = sample_article()
+        assert [b["type"] for b in to_dict(story)["body"]] == [b.kind for b in story.body]
+
+    def test_inline_text_is_markup(self) -> None:
+        story = Article(guid="urn:x", headline="Hi", body=["a <i>b</i> &amp; c"])
+        assert to_dict(story)["body"] == [{"type": "paragraph", "text": "a <em>b</em> &amp; c"}]
+
+    def test_derived_slugs_are_written(self) -> None:
+        story = Article(guid="urn:x", headline="Hi", section={"name": "World News"}, bylines=[{"name": "Ann Lee"}])
+        data = to_dict(story)
+        assert data["section"]["slug"] == "world-news"
+        assert data["bylines"][0]["slug"] == "ann-lee"
+
+    def test_unicode_is_kept(self) -> None:
+        text = dumps(Article(guid="urn:x", headline="Япония и Италия договорились"))
+        assert "Япония и Италия договорились" in text
+
+    def test_content_dict_leaves_out_state_and_history(self, clock: FixedClock) -> None:
+        story = newsroom.publish(sample_article(clock=clock), actor=EDITOR, clock=clock, workflow=SMALL_DESK)
+        content = content_dict(story)
+        assert "state" not in content
+        assert "history" not in content
+        assert content["headline"] == story.headline
+
+
+class TestSchema:
+    """The JSON Schema is valid, complete and strict."""
+
+    def test_schema_is_valid(self) -> None:
+        jsonschema.Draft202012Validator.check_schema(SCHEMA)
+        assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+    def test_every_field_is_described(self) -> None:
+        assert set(SCHEMA["properties"]) == {"format_version"} | {f.name for f in attrs.fields(Article)}
+        for kind, cls in newsroom.BLOCK_TYPES.items():
+            definition = SCHEMA["$defs"][cls.__name__]
+            assert definition["properties"]["type"] == {"const": kind}
+            assert set(definition["properties"]) == {"type"} | {f.name for f in attrs.fields(cls)}
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            lambda d: d.update(colour="red"),
+            lambda d: d.pop("headline"),
+            lambda d: d.update(format_version=2),
+            lambda d: d["body"][0].update(type="table"),
+            lambda d: d["body"][1].update(extra_field=1),
+            lambda d: d.update(urgency="high"),
+            lambda d: d.update(state="live"),
+            lambda d: d["bylines"][0].pop("name"),
+        ],
+        ids=["unknown-field", "no-headline", "version", "block-type", "block-field", "urgency", "state", "byline-name"],
+    )
+    def test_schema_rejects(self, change: Callable[[dict[str, Any]], Any]) -> None:
+        data = to_dict(sample_article())
+        assert schema_errors(data) == []
+        change(data)
+        assert schema_errors(data) != []
+
+
+def corrected(clock: FixedClock) -> dict[str, Any]:
+    story = newsroom.publish(sample_article(clock=clock), actor=EDITOR, clock=clock, workflow=SMALL_DESK)
+    clock.advance(hours=1)
+    story = newsroom.correct(story, text="Fixed.", actor=EDITOR, clock=clock, workflow=SMALL_DESK)
+    return to_dict(story)
+
+
+def set_at(data: dict[str, Any], path: list[Any], value: Any) -> None:
+    target: Any = data
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+
+
+# (where to put it, the bad value, the path the error must name, a fragment of the rule)
+BAD_FIELDS: list[tuple[list[Any], Any, str, str]] = [
+    (["bylines", 1, "name"], "", "bylines[1].name", "empty"),
+    (["bylines", 0, "url"], "javascript:alert(1)", "bylines[0].url", "javascript"),
+    (["body", 0, "text"], '<a href="javascript:alert(1)">x</a>', "body[0].text", "javascript"),
+    (["body", 0, "text"], 42, "body[0].text", "int"),
+    (["body", 2, "type"], "table", "body[2].type", "'table'"),
+    (["body", 1, "level"], 9, "body[1].level", "9"),
+    (["body", 4, "items"], [], "body[4].items", "at least 1"),
+    (["body", 5, "src"], "ftp://x.org/a.jpg", "body[5].src", "ftp"),
+    (["body", 3], "just text", "body[3]", "str"),
+    (["located", "latitude"], 100, "located.latitude", "100"),
+    (["history", 0, "action"], "go", "history[0].action", "'go'"),
+    (["history", 1, "at"], "yesterday", "history[1].at", "'yesterday'"),
+    (["corrections", 0, "kind"], "erratum", "corrections[0].kind", "'erratum'"),
+    (["sources", 0, "policy", "scope"], "page", "sources[0].policy.scope", "'page'"),
+    (["first_created"], "2026-01-16T07:01:00", "first_created", "time zone"),
+    (["first_created"], 123, "first_created", "int"),
+    (["dateline", "date"], "16 Jan", "dateline.date", "'16 Jan'"),
+    (["subjects", 0], "politics", "subjects[0]", ""),
+    (["urgency"], "high", "urgency", "'high'"),
+    (["state"], "live", "state", "'live'"),
+    (["extra", "views"], [1], "extra.views", "list"),
+    (["language"], "english!", "language", "'english!'"),
+]
+
+
+class TestErrors:
+    """Bad input names the field path, or the line and column for broken JSON."""
+
+    @pytest.mark.parametrize(("where", "value", "path", "fragment"), BAD_FIELDS, ids=[b[2] for b in BAD_FIELDS])
+    def test_bad_field(self, where: list[Any], value: Any, path: str, fragment: str, clock: FixedClock) -> None:
+        data = corrected(clock)
+        set_at(data, where, value)
+        for attempt in (lambda: from_dict(data), lambda: loads(json.dumps(data))):
+            with pytest.raises(ValidationError) as info:
+                attempt()
+            assert info.value.path == path, str(info.value)
+            assert fragment in info.value.rule
+
+    @pytest.mark.parametrize(
+        ("where", "path"),
+        [
+            ([], ""),
+            (["body", 0], "body[0]"),
+            (["bylines", 0], "bylines[0]"),
+            (["sources", 0, "policy"], "sources[0].policy"),
+        ],
+    )
+    def test_unknown_fields(self, where: list[Any], path: str, clock: FixedClock) -> None:
+        data = corrected(clock)
+        target: Any = data
+        for step in where:
+            target = target[step]
+        target["colour"] = "red"
+        with pytest.raises(ValidationError) as info:
+            from_dict(data)
+        assert info.value.path == path
+        assert "colour" in info.value.rule
+
+    def test_missing_field(self) -> None:
+        with pytest.raises(ValidationError) as info:
+            from_dict({"format_version": FORMAT_VERSION, "guid": "urn:x"})
+        assert info.value.path == "headline"
+
+    @pytest.mark.parametrize("version", [2, 0, "1", None, 1.5])
+    def test_format_version(self, version: Any) -> None:
+        data = to_dict(sample_article())
+        data["format_version"] = version
+        with pytest.raises(ValidationError) as info:
+            from_dict(data)
+        assert info.value.path == "format_version"
+        assert repr(version) in info.value.rule
+
+    def test_format_version_may_be_left_out(self) -> None:
+        data = to_dict(sample_article())
+        del data["format_version"]
+        assert from_dict(data) == sample_article()
+
+    @pytest.mark.parametrize("text", ["[]", '"story"', "42", "null"])
+    def test_not_an_object(self, text: str) -> None:
+        with pytest.raises(ValidationError, match="JSON object"):
+            loads(text)
+
+    def test_syntax_error_names_line_and_column(self) -> None:
+        text = dumps(sample_article())
+        pos = text.index('"headline"')
+        broken = text[:pos] + "@" + text[pos:]
+        line = text.count("\n", 0, pos) + 1
+        column = pos - text.rfind("\n", 0, pos)
+        with pytest.raises(ValidationError, match="not JSON") as info:
+            loads(broken)
+        assert info.value.path == f"line {line} column {column}"
+
+    def test_trailing_comma(self) -> None:
+        with pytest.raises(ValidationError) as info:
+            loads('{\n  "guid": "x",\n  "headline": "y",\n}')
+        assert info.value.path == "line 4 column 1"
+
+    def test_bad_utf8(self) -> None:
+        with pytest.raises(ValidationError, match="UTF-8"):
+            loads(b'{"guid": "x", "headline": "\xff"}')
+
+    def test_errors_do_not_change_the_input(self, clock: FixedClock) -> None:
+        data = corrected(clock)
+        data["bylines"][1]["name"] = ""
+        before = copy.deepcopy(data)
+        with pytest.raises(ValidationError):
+            from_dict(data)
+        assert data == before
