@@ -276,7 +276,7 @@ class TestErrors:
             from_dict({"format_version": FORMAT_VERSION, "guid": "urn:x"})
         assert info.value.path == "headline"
 
-    @pytest.mark.parametrize("version", [2, 0, "1", None, 1.5])
+    @pytest.mark.parametrize("version", [2, 0, "1", None, 1.5, 1.0, True])
     def test_format_version(self, version: Any) -> None:
         data = to_dict(sample_article())
         data["format_version"] = version

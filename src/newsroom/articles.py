@@ -32,11 +32,13 @@ from newsroom.validators import (
     clean_text,
     enum_value,
     http_url,
+    is_bool,
     matches,
     min_items,
     non_empty,
     number_in,
     one_of,
+    optional_str,
     optional_text,
     required_http_url,
     to_tuple,
@@ -76,7 +78,7 @@ def _text() -> Any:
 
 
 def _opt_text() -> Any:
-    return attrs.field(default=None, converter=optional_text)
+    return attrs.field(default=None, converter=optional_text, validator=optional_str)
 
 
 def _keywords_conv(value: Iterable[str] | None) -> tuple[str, ...]:
@@ -190,7 +192,7 @@ class Section:
     """URL-safe name, made from ``name`` when not given."""
     description: str | None = _opt_text()
     """One line about the section ("The most important world news")."""
-    parent: str | None = attrs.field(default=None, converter=optional_text, validator=_slug_path)
+    parent: str | None = attrs.field(default=None, converter=optional_text, validator=[optional_str, _slug_path])
     """The path of the parent section, e.g. ``world`` for ``world/europe``."""
 
     @slug.default
@@ -385,7 +387,7 @@ class ListBlock:
     kind: ClassVar[str] = "list"
     items: tuple[InlineText, ...] = attrs.field(converter=_list_items_conv, validator=[min_items(1), _each_has_text])
     """The list items."""
-    ordered: bool = False
+    ordered: bool = attrs.field(default=False, validator=is_bool)
     """Numbered when true."""
 
     def plain_text(self) -> str:
@@ -658,7 +660,9 @@ class Article:
     """Where the story stands in the workflow. Changed only by transitions."""
     history: tuple[HistoryEntry, ...] = attrs.field(factory=tuple, converter=_history_conv)
     """Every transition so far, oldest first, hash-chained (see :mod:`newsroom.audit`)."""
-    ed_note: str | None = attrs.field(default=None, converter=optional_text, metadata={"internal": True})
+    ed_note: str | None = attrs.field(
+        default=None, converter=optional_text, validator=optional_str, metadata={"internal": True}
+    )
     """A note to editors. Internal: never shown in a public rendition."""
     extra: Mapping[str, str] = attrs.field(factory=dict, converter=_to_extra, hash=False)
     """Other metadata as text (e.g. ``views``), kept but not interpreted."""

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from newsroom.errors import ValidationError
-from newsroom.validators import clean_text, enum_value, http_url, non_empty, optional_text
+from newsroom.validators import clean_text, enum_value, http_url, non_empty, optional_str, optional_text
 
 
 if TYPE_CHECKING:
@@ -75,9 +75,9 @@ class AttributionPolicy:
 
     scope: LinkScope = attrs.field(default=LinkScope.SITE, converter=_scope_conv)
     """Whether the link must go to the site or to the original story."""
-    credit: str | None = attrs.field(default=None, converter=optional_text)
+    credit: str | None = attrs.field(default=None, converter=optional_text, validator=optional_str)
     """The credit text to show with the link; defaults to the source's name."""
-    notice: str | None = attrs.field(default=None, converter=optional_text)
+    notice: str | None = attrs.field(default=None, converter=optional_text, validator=optional_str)
     """The policy as the source words it, kept for the record and for rights fields."""
 
 

@@ -168,7 +168,7 @@ def from_dict(data: Mapping[str, Any]) -> Article:
         raise ValidationError("", f"a story must be a JSON object, not {type(data).__name__}")
     fields = dict(data)
     version = fields.pop("format_version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # true == 1 and 1.0 == 1 in Python
         raise ValidationError("format_version", f"{version!r} is not supported; this release reads {FORMAT_VERSION}")
     try:
         return converter.structure(fields, Article)

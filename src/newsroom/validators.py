@@ -24,11 +24,13 @@ __all__ = [
     "clean_text",
     "enum_value",
     "http_url",
+    "is_bool",
     "matches",
     "min_items",
     "non_empty",
     "number_in",
     "one_of",
+    "optional_str",
     "optional_text",
     "required_http_url",
     "str_set",
@@ -73,7 +75,21 @@ def optional_text(value: str | None) -> str | None:
     """Like :func:`clean_text`, but an empty string becomes ``None``."""
     if value is None:
         return None
+    if not isinstance(value, str):
+        return value  # type: ignore[unreachable]  # left for the optional_str validator to name
     return clean_text(value) or None
+
+
+def optional_str(_inst: object, attr: Any, value: Any) -> None:
+    """The value is ``None`` or text."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(attr.name, f"must be text, not {type(value).__name__}")
+
+
+def is_bool(_inst: object, attr: Any, value: Any) -> None:
+    """The value is ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise ValidationError(attr.name, f"must be true or false, not {value!r}")
 
 
 def to_tuple(value: Iterable[T] | None) -> tuple[T, ...]:
