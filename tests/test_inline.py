@@ -139,6 +139,19 @@ class TestRejected:
         with pytest.raises(ValidationError, match="not int"):
             InlineText(42)
 
+    @pytest.mark.parametrize(
+        "tree",
+        [
+            [Text(5)],  # type: ignore[arg-type]
+            [Span(kind="em", children=["bare string"])],  # type: ignore[list-item]
+            [Span(kind="em", children=[Link(href="https://e.com", children=[object()])])],  # type: ignore[list-item]
+        ],
+        ids=["text-not-str", "string-in-span", "object-in-nested-link"],
+    )
+    def test_bad_nested_nodes(self, tree: list[Any]) -> None:
+        with pytest.raises(ValidationError):
+            InlineText(tree)
+
     def test_bad_span_kind_node(self) -> None:
         with pytest.raises(ValidationError, match="'u'"):
             Span(kind="u", children=())  # type: ignore[arg-type]

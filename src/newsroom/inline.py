@@ -225,13 +225,21 @@ def _to_nodes(value: object) -> tuple[Inline, ...]:
     if isinstance(value, str):
         return _parse(value)
     if isinstance(value, (tuple, list)):
-        for node in value:
-            if not isinstance(node, (Text, LineBreak, Span, Link)):
-                raise ValidationError(
-                    "", f"inline node must be Text, Span, Link or LineBreak, not {type(node).__name__}"
-                )
+        _check_nodes(value)
         return _normalise(value)
     raise ValidationError("", f"inline text must be a string or nodes, not {type(value).__name__}")
+
+
+def _check_nodes(nodes: Iterable[object]) -> None:
+    """Nodes built by hand are checked all the way down (parsed ones are right by construction)."""
+    for node in nodes:
+        if isinstance(node, Text):
+            if not isinstance(node.text, str):
+                raise ValidationError("", f"a Text node holds text, not {type(node.text).__name__}")
+        elif isinstance(node, (Span, Link)):
+            _check_nodes(node.children)
+        elif not isinstance(node, LineBreak):
+            raise ValidationError("", f"inline node must be Text, Span, Link or LineBreak, not {type(node).__name__}")
 
 
 @attrs.frozen(kw_only=False, cache_hash=True)
