@@ -50,6 +50,7 @@ import sys
 import tempfile
 import time
 import uuid
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -388,21 +389,55 @@ def _relative(stem: str, format: str, suffix: str, layout: OutputLayout) -> str:
 
 
 class _Names:
-    """Unique stems in input order; keeps 8-byte digests, so memory stays small on big runs."""
+    """Unique stems in input order.
+
+    Only an 8-byte digest of each name is kept, in a flat open-addressing table (16 bytes a
+    name at most), so a run over millions of stories does not grow the parent's memory much.
+    """
 
     def __init__(self) -> None:
-        self._taken: set[bytes] = set()
+        self._slots = array("Q", bytes(8 * 1024))  # 0 marks an empty slot
+        self._used = 0
 
     @staticmethod
-    def _key(stem: str) -> bytes:
-        return hashlib.blake2b(stem.encode("utf-8"), digest_size=8).digest()
+    def _key(stem: str) -> int:
+        digest = hashlib.blake2b(stem.encode("utf-8"), digest_size=8).digest()
+        return int.from_bytes(digest, "little") or 1
+
+    def _slot(self, key: int) -> tuple[int, bool]:
+        slots = self._slots
+        mask = len(slots) - 1
+        i = key & mask
+        while True:
+            value = slots[i]
+            if value == 0:
+                return i, False
+            if value == key:
+                return i, True
+            i = (i + 1) & mask
+
+    def _grow(self) -> None:
+        old = self._slots
+        self._slots = array("Q", bytes(16 * len(old)))
+        for value in old:
+            if value:
+                self._slots[self._slot(value)[0]] = value
 
     def claim(self, stem: str) -> str:
+        """``stem``, or ``stem-2``, ``stem-3``... whichever no earlier story of this run has."""
         candidate, n = stem, 1
-        while (key := self._key(candidate)) in self._taken:
+        while True:
+            key = self._key(candidate)
+            i, taken = self._slot(key)
+            if not taken:
+                break
             n += 1
             candidate = f"{stem}-{n}"
-        self._taken.add(key)
+        if 2 * (self._used + 1) > len(self._slots):
+            self._grow()
+            i = self._slot(key)[0]
+        self._slots[i] = key
+        self._used += 1
         return candidate
 
 
