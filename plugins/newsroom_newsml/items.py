@@ -282,7 +282,9 @@ def _usage_terms(source: newsroom.Source, where: str) -> etree._Element:
         if policy.notice
         else E_NAR.span("Use only with a visible hyperlink to the source:")
     )
-    link = E_NAR.a(policy.credit or source.name, {"href": url, "class": policy.scope.value})
+    # The class says the link's scope, and whether the credit text was set or is the source's name.
+    classes = f"{policy.scope.value} credit" if policy.credit is not None else policy.scope.value
+    link = E_NAR.a(policy.credit or source.name, {"href": url, "class": classes})
     return E_NAR.usageTerms(lead, " ", link)
 
 

@@ -64,11 +64,22 @@ def _local(el: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+_LAYOUT: Final = re.compile(r"[\t\n\r]")
+_RUNS: Final = re.compile(r"[ \t\n\r]+")
+
+
 def _text(el: etree._Element | None) -> str | None:
-    """The element's text, white space collapsed; ``None`` when empty."""
+    """The element's text; ``None`` when empty.
+
+    Text laid out over several lines (pretty-printed XML) has its white-space runs collapsed to
+    one space; text on one line is kept as it is, so the model's own values come back exactly.
+    """
     if el is None:
         return None
-    return " ".join("".join(el.itertext()).split()) or None
+    text = "".join(el.itertext())
+    if _LAYOUT.search(text):
+        text = _RUNS.sub(" ", text)
+    return text.strip(" ") or None
 
 
 def _name(el: etree._Element) -> str | None:
@@ -435,18 +446,19 @@ class _Story:
 
 def _policy(terms: etree._Element, link: etree._Element, source: dict[str, Any]) -> newsroom.AttributionPolicy:
     href = _http(link.get("href")) or ""
-    scope = link.get("class")
-    if scope not in {"site", "story"}:
+    classes = (link.get("class") or "").split()
+    scope = next((c for c in classes if c in {"site", "story"}), None)
+    if scope is None:  # a foreign item: the link itself tells
         scope = "story" if source.get("url") and href == source.get("url") else "site"
     if scope == "site" and not source.get("home") and not source.get("url"):
         source["home"] = href
     if scope == "story" and not source.get("url"):
         source["url"] = href
     credit = _text(link)
+    if "credit" not in classes and credit == source.get("name"):
+        credit = None
     notice = next((_text(s) for s in terms.iter(SPAN) if s.get("class") == "policy"), None)
-    return newsroom.AttributionPolicy(
-        scope=scope, credit=None if credit == source.get("name") else credit, notice=notice
-    )
+    return newsroom.AttributionPolicy(scope=scope, credit=credit, notice=notice)
 
 
 def item_article(item: etree._Element) -> newsroom.Article:
@@ -455,6 +467,8 @@ def item_article(item: etree._Element) -> newsroom.Article:
     Raises:
         newsroom.ValidationError: the item is not a text item, or a value breaks a model rule.
     """
+    if item.find(ITEM_META) is None:
+        raise newsroom.ValidationError("itemMeta", "the item has no itemMeta, which every NewsML-G2 item needs")
     story = _Story(item)
     for el in item:
         name = _local(el)
