@@ -196,6 +196,8 @@ def _normalise(nodes: list[Inline] | tuple[Inline, ...], *, top: bool = True) ->
 
     Only the outermost run is trimmed at its ends: a space just inside ``<em>`` is a real space.
     """
+    # Nodes that come out unchanged are kept as they are: rebuilding them would validate every
+    # link again (readers build nodes, then InlineText normalises them).
     out: list[Inline] = []
     for node in nodes:
         if isinstance(node, Text):
@@ -203,21 +205,27 @@ def _normalise(nodes: list[Inline] | tuple[Inline, ...], *, top: bool = True) ->
             if out and isinstance(out[-1], Text):
                 text = _collapse(out.pop().text + text)  # type: ignore[union-attr]
             if text:
-                out.append(Text(text))
+                out.append(node if text is node.text else Text(text))
         elif isinstance(node, Span):
-            out.append(Span(kind=node.kind, children=_normalise(node.children, top=False)))
+            children = _normalise(node.children, top=False)
+            out.append(node if children == node.children else Span(kind=node.kind, children=children))
         elif isinstance(node, Link):
-            out.append(Link(href=node.href, children=_normalise(node.children, top=False), title=node.title))
+            children = _normalise(node.children, top=False)
+            out.append(node if children == node.children else Link(href=node.href, children=children, title=node.title))
         else:
             out.append(node)
     if top and out and isinstance(out[0], Text):
-        out[0] = Text(out[0].text.lstrip(" "))
-        if not out[0].text:
+        text = out[0].text.lstrip(" ")
+        if not text:
             out.pop(0)
+        elif text != out[0].text:
+            out[0] = Text(text)
     if top and out and isinstance(out[-1], Text):
-        out[-1] = Text(out[-1].text.rstrip(" "))
-        if not out[-1].text:
+        text = out[-1].text.rstrip(" ")
+        if not text:
             out.pop()
+        elif text != out[-1].text:
+            out[-1] = Text(text)
     return tuple(out)
 
 
