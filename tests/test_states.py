@@ -192,10 +192,21 @@ class TestTable:
 class TestMermaid:
     """The diagram is drawn from the table: one edge per move."""
 
-    EDGE = re.compile(r"^\s+(\w+) --> (\w+): (\w+)(.*)$")
+    EDGE = re.compile(r"^\s+(\w+) --> (\w+): (.+)$")
 
     def edges(self, text: str) -> list[tuple[str, str, str, str]]:
-        return [m.groups() for line in text.splitlines() if (m := self.EDGE.match(line))]  # type: ignore[misc]
+        """One (source, target, action, flags) per move; moves between two states share a drawn edge."""
+        out = []
+        for line in text.splitlines():
+            if m := self.EDGE.match(line):
+                for part in m[3].split(" / "):
+                    action, _, rest = part.partition(" ")
+                    out.append((m[1], m[2], action, rest))
+        return out
+
+    def test_one_drawn_edge_per_pair_of_states(self) -> None:
+        drawn = [(m[1], m[2]) for line in newsroom.workflow_mermaid().splitlines() if (m := self.EDGE.match(line))]
+        assert len(drawn) == len(set(drawn)), "Mermaid draws only one edge per pair of states"
 
     @pytest.mark.parametrize("workflow", [None, REVIEW, SMALL_DESK], ids=["table", "review", "desk"])
     def test_one_edge_per_move(self, workflow: Workflow | None) -> None:

@@ -46,28 +46,7 @@ _EDGE = re.compile(r"^(?P<indent>\s*)(?P<source>\w+) --> (?P<target>\w+): (?P<la
 def diagram_code(*, review_required: bool | None = None) -> str:
     """The Mermaid code for the workflow: every move, or only those a setting allows."""
     workflow = None if review_required is None else newsroom.Workflow(review_required=review_required)
-    return merge_parallel_edges(newsroom.workflow_mermaid(workflow))
-
-
-def merge_parallel_edges(code: str) -> str:
-    """Join edges with the same source and target into one edge whose label lists every move.
-
-    Mermaid draws only one of several edges between the same two states (``published`` has two
-    self-loops, ``update`` and ``correct``), so without this the picture would silently lose a
-    move. Each move keeps its own label, separated by `` / ``.
-    """
-    out: list[str] = []
-    where: dict[tuple[str, str], int] = {}
-    for line in code.splitlines():
-        edge = _EDGE.match(line)
-        if edge:
-            key = (edge["source"], edge["target"])
-            if key in where:
-                out[where[key]] += " / " + edge["label"]
-                continue
-            where[key] = len(out)
-        out.append(line)
-    return "\n".join(out) + "\n"
+    return newsroom.workflow_mermaid(workflow)
 
 
 def table_rows() -> list[tuple[str, str, str, str, str]]:

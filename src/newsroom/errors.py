@@ -160,7 +160,7 @@ class DuplicateFormatError(PluginError):
         self.second = second
         super().__init__(
             f"{kind} {name!r} is provided by both {first} and {second}; "
-            f"disable one of them (NEWSROOM_DISABLE_PLUGINS={second})"
+            f"disable one of them (NEWSROOM_DISABLE_PLUGINS={first} or NEWSROOM_DISABLE_PLUGINS={second})"
         )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
@@ -24,7 +25,9 @@ from newsroom.validators import (
     aware_datetime,
     clean_text,
     enum_value,
+    is_bool,
     non_empty,
+    optional_str,
     optional_text,
     str_set,
     str_tuple,
@@ -213,7 +216,7 @@ def _default_permissions() -> PermissionCheck:
 class Workflow:
     """A newsroom's workflow settings."""
 
-    review_required: bool = True
+    review_required: bool = attrs.field(default=True, validator=is_bool)
     """When false, drafts may be published or scheduled directly (small desks)."""
     embargo: EmbargoRule = attrs.field(default=EmbargoRule.WITHHOLD, converter=_embargo_rule)
     """What publishing before the embargo does."""
@@ -230,8 +233,22 @@ class Workflow:
 
 DEFAULT_WORKFLOW: Final = Workflow()
 
-DEFAULT_KILL_NOTICE: Final = "This story has been withdrawn by the publisher."
-"""The retraction notice a kill records when none is given."""
+KILL_NOTICES: Final = MappingProxyType(
+    {
+        "en": "This story has been withdrawn by the publisher.",
+        "ru": "Материал отозван редакцией.",
+        "az": "Bu material redaksiya tərəfindən geri çağırılıb.",
+    }
+)
+"""The retraction notice a kill records when none is given, by language (English otherwise)."""
+
+DEFAULT_KILL_NOTICE: Final = KILL_NOTICES["en"]
+"""The English kill notice."""
+
+
+def kill_notice_text(language: str) -> str:
+    """The standard kill notice in ``language`` (its primary subtag), or English."""
+    return KILL_NOTICES.get(language.split("-", maxsplit=1)[0].lower(), DEFAULT_KILL_NOTICE)
 
 
 def _action_conv(value: Action | str) -> Action:
@@ -262,7 +279,9 @@ class HistoryEntry:
     """Who."""
     version: int = attrs.field(default=1, validator=whole_number(1))
     """The story's version after the move."""
-    note: str | None = attrs.field(default=None, converter=optional_text, metadata={"internal": True})
+    note: str | None = attrs.field(
+        default=None, converter=optional_text, validator=optional_str, metadata={"internal": True}
+    )
     """Why, in the actor's words (a kill's reason, a reviewer's comment). Internal: never shown in
     a public rendition."""
     content_hash: str = ""
@@ -354,7 +373,7 @@ def transition(
     fields: dict[str, Any] = dict(changes or {})
     _check_arguments(article, action, fields, correction)
     if action is Action.KILL and correction is None:
-        correction = ("retraction", DEFAULT_KILL_NOTICE)
+        correction = ("retraction", kill_notice_text(article.language))
     reasons = list(_guards(article, action, now=now, at=at, note=note, correction=correction, workflow=workflow))
     reasons += _changed_outside_workflow(article)
     if reasons:
@@ -593,7 +612,7 @@ def kill(
     ``reason`` is internal (history); ``notice`` is what readers and partners see, recorded as a
     retraction. Without it a standard notice is used.
     """
-    text = notice or DEFAULT_KILL_NOTICE
+    text = notice or kill_notice_text(article.language)
     return transition(
         article, Action.KILL, actor=actor, clock=clock, workflow=workflow, note=reason, correction=("retraction", text)
     )
@@ -617,13 +636,18 @@ def workflow_mermaid(workflow: Workflow | None = None) -> str:
     """The workflow as a Mermaid state diagram, drawn from :data:`MOVES`.
 
     Moves that exist only where review is not required are marked "(no review)", and moves that
-    make a new public version "+1 version".
+    make a new public version "+1 version". Mermaid draws one edge per pair of states, so moves
+    between the same two states (``published`` has two self-loops, update and correct) share one
+    edge whose label lists each move, separated by a slash.
     """
-    lines = ["stateDiagram-v2", "    [*] --> draft"]
+    labels: dict[tuple[str, str], list[str]] = {}
     for m in workflow.moves() if workflow else MOVES:
         label = (
             m.action.value + (" (no review)" if m.review is False else "") + (" +1 version" if m.new_version else "")
         )
-        lines.append(f"    {m.source.value} --> {m.target.value}: {label}")
-    lines.append("    killed --> [*]")
+        labels.setdefault((m.source.value, m.target.value), []).append(label)
+    lines = ["stateDiagram-v2", "    [*] --> draft"]
+    lines += [f"    {source} --> {target}: {' / '.join(moves)}" for (source, target), moves in labels.items()]
+    finals = sorted({s.value for s in PublishState} - {m.source.value for m in MOVES})
+    lines += [f"    {state} --> [*]" for state in finals]
     return "\n".join(lines) + "\n"
