@@ -15,11 +15,13 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from tests.conftest import need_shared
 
 import newsroom
 from newsroom.testing import EDITOR, FixedClock, articles, plugin_host, sample_article
 from newsroom_newsml import NewsMLExporter, NewsMLReader
+from newsroom_newsml.validation import load_schema
 
 
 EXAMPLES = ("conformance", "newsml-g2-examples")
@@ -41,11 +43,15 @@ def example(name: str) -> newsroom.Article:
 
 
 def render(story: newsroom.Article, now: datetime, **options: Any) -> bytes:
-    """The exporter's output for exactly this story (no pipeline, so nothing is withheld)."""
+    """The exporter's output for exactly this story (no pipeline, so nothing is withheld), checked
+    against the NewsML-G2 2.35 (+ NITF 3.6) schema."""
     context = newsroom.ExportContext(
         now=now, attribution=newsroom.attribution_lines(story), owed=newsroom.obligations(story), options=options
     )
-    return NewsMLExporter().export(story, context).content
+    content = NewsMLExporter().export(story, context).content
+    schema = load_schema(need_shared("schemas"))
+    assert schema.validate(etree.fromstring(content)), str(schema.error_log)
+    return content
 
 
 def paragraphs(story: newsroom.Article) -> list[str]:
