@@ -249,15 +249,6 @@ def load_schema(folder: Path | None = None, *, nitf: bool = True, download: bool
     return schema
 
 
-def has_nitf_schema(folder: Path | None) -> bool:
-    """Whether the schema folder (named, or the default one if it exists) holds the NITF XSD."""
-    try:
-        files = find_schemas(folder if folder is not None else default_folder(download=False))
-    except newsroom.NewsroomError:
-        return False
-    return files.nitf is not None
-
-
 def _xhtml_problems(root: etree._Element) -> Iterator[newsroom.Violation]:
     for inline in root.iter(f"{{{v.NAR}}}inlineXML"):
         if inline.get("contenttype") != v.CONTENT_TYPE_XHTML:
@@ -311,13 +302,15 @@ def check_or_raise(content: bytes, schemas: Path | None, *, nitf: bool, what: st
     Never downloads: the exporter does no network I/O, so the schema must be in ``schemas``,
     ``$NEWSROOM_NEWSML_SCHEMAS`` or the cache already.
     """
-    if nitf and not has_nitf_schema(schemas):
-        msg = f"cannot validate the NITF rendition of {what}: no {NITF_XSD} in the schema folder"
-        raise newsroom.ExportError(msg, format="newsml-g2")
     try:
-        problems = validate(content, schemas, download=False)
+        folder = schemas if schemas is not None else default_folder(download=False)
+        files = find_schemas(folder)
+        problems = validate(content, folder, download=False)
     except newsroom.NewsroomError as exc:
         raise newsroom.ExportError(f"cannot validate {what}: {exc}", format="newsml-g2") from exc
+    if nitf and files.nitf is None:
+        msg = f"cannot validate the NITF rendition of {what}: no {NITF_XSD} in {folder} or {folder / 'nitf'}"
+        raise newsroom.ExportError(msg, format="newsml-g2")
     if problems:
         listed = "; ".join(p.message for p in problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""  # noqa: PLR2004
