@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness import Result, best_of
+from harness import Result, compare
 
 import newsroom
 from newsroom.testing import sample_article
@@ -51,18 +51,14 @@ def run(quick: bool) -> list[Result]:
         "sources": story.sources,
     }
 
-    base = best_of(baseline_json, repeat=repeat, number=number)
+    trip, base = compare(round_trip, baseline_json, repeat=repeat * 3, number=number // 3 or 1)
+    built, base_b = compare(build, baseline_json, repeat=repeat * 3, number=number // 3 or 1)
     return [
-        Result(
-            "model: JSON round trip of a 600-word story vs json.dumps+loads",
-            best_of(round_trip, repeat=repeat, number=number),
-            base,
-            target=3.0,
-        ),
+        Result("model: JSON round trip of a 600-word story vs json.dumps+loads", trip, base, target=3.0),
         Result(
             "model: build + validate a 600-word Article vs json.dumps+loads",
-            best_of(build, repeat=repeat, number=number),
-            base,
+            built,
+            base_b,
             target=3.0,
             note="informative",
         ),

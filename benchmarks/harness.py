@@ -46,3 +46,18 @@ def best_of(fn: Callable[[], object], *, repeat: int = 5, number: int = 1) -> fl
             fn()
         best = min(best, (time.perf_counter() - start) / number)
     return best
+
+
+def compare(
+    case: Callable[[], object], baseline: Callable[[], object], *, repeat: int = 7, number: int = 1
+) -> tuple[float, float]:
+    """Best per-call times of ``case`` and ``baseline``, measured alternately.
+
+    Alternating the two spreads any background load over both, so their ratio stays fair on a
+    busy machine; the best of several rounds drops the rounds that were disturbed.
+    """
+    best_case = best_base = float("inf")
+    for _ in range(repeat):
+        best_base = min(best_base, best_of(baseline, repeat=1, number=number))
+        best_case = min(best_case, best_of(case, repeat=1, number=number))
+    return best_case, best_base

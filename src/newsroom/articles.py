@@ -23,7 +23,7 @@ import attrs
 
 from newsroom.attribution import Source
 from newsroom.errors import ValidationError
-from newsroom.inline import Inline, InlineText, to_inline
+from newsroom.inline import Inline, InlineText, is_plain, plain_inline, to_inline
 from newsroom.slugs import make_slug
 from newsroom.states import HistoryEntry, PublishState
 from newsroom.validators import (
@@ -126,6 +126,8 @@ def _inlines_at(name: str, value: Iterable[Any] | None) -> tuple[InlineText, ...
 
 # Named converters, one per field: the attrs mypy plugin types __init__ from them.
 def _text_conv(value: InlineText | str | Sequence[Inline]) -> InlineText:
+    if type(value) is str and is_plain(value):  # most paragraphs: nothing to parse
+        return plain_inline(value)
     return _inline_at("text", value)
 
 

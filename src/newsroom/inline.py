@@ -97,7 +97,7 @@ _WS = re.compile(r"[ \t\n\r\f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
-def _is_plain(markup: str) -> bool:
+def is_plain(markup: str) -> bool:
     """Fast check: text with nothing to parse, remove or collapse (the common case)."""
     return (
         markup.isprintable()
@@ -122,7 +122,7 @@ def _clean(text: str) -> str:
 
 def _parse(markup: str) -> tuple[Inline, ...]:
     """Parse the inline HTML subset into nodes, raising ValidationError on anything else."""
-    if _is_plain(markup):
+    if is_plain(markup):
         return (Text(markup),) if markup else ()
     markup = _clean(markup)
     if "<" not in markup and "&" not in markup:
@@ -333,19 +333,19 @@ def to_inline(value: object) -> InlineText:
     """Attrs converter: accept an :class:`InlineText`, markup, or nodes."""
     if isinstance(value, InlineText):
         return value
-    if isinstance(value, str) and _is_plain(value):
+    if isinstance(value, str) and is_plain(value):
         # The common case (a plain paragraph) needs no parsing: skip the converter's dispatch.
         return _PLAIN_INLINE(value)
     return InlineText(value)
 
 
-def _plain_inline(text: str) -> InlineText:
+def plain_inline(text: str) -> InlineText:
     inline = object.__new__(InlineText)
     object.__setattr__(inline, "nodes", (Text(text),) if text else ())
     return inline
 
 
-_PLAIN_INLINE = _plain_inline
+_PLAIN_INLINE = plain_inline
 
 
 def to_optional_inline(value: object) -> InlineText | None:

@@ -22,7 +22,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from newsroom.articles import BLOCK_TYPES, Article, Block, Edition, Person, Section
+from newsroom.articles import BLOCK_TYPES, Article, Block, Edition, Paragraph, Person, Section
 from newsroom.errors import ValidationError
 from newsroom.inline import InlineText
 from newsroom.states import HistoryEntry
@@ -60,7 +60,9 @@ def _make_converter() -> cattrs.Converter:
         conv.register_unstructure_hook(cls, _tagged_unstructure(conv, cls))
         conv.register_structure_hook(cls, _tagged_structure(cls))
     conv.register_unstructure_hook(Block, lambda b: conv.unstructure(b, type(b)))
-    conv.register_structure_hook(Block, _structure_block())
+    structure_block = _structure_block()
+    conv.register_structure_hook(Block, structure_block)
+    conv.register_structure_hook_func(lambda t: t == tuple[Block, ...], _structure_body(structure_block))
 
     for named in (Person, Section):
         # Derived slugs are written out: a later slugify must not move a published URL.
@@ -125,6 +127,26 @@ def _structure_block() -> Any:
         if build is None:
             raise ValidationError("type", f"{kind!r} is not a block type ({', '.join(BLOCK_TYPES)})")
         return build(value, None)  # type: ignore[no-any-return]
+
+    return structure
+
+
+def _structure_body(structure_block: Any) -> Any:
+    """Structure a body: one loop, with plain paragraphs (most of any story) built directly."""
+
+    def structure(value: Any, _t: Any) -> tuple[Block, ...]:
+        if not isinstance(value, list | tuple):
+            raise ValidationError("", f"a body must be a list of blocks, not {type(value).__name__}")
+        blocks: list[Block] = []
+        for i, item in enumerate(value):
+            try:
+                if type(item) is dict and len(item) == 2 and item.get("type") == "paragraph" and "text" in item:  # noqa: PLR2004
+                    blocks.append(Paragraph(text=item["text"]))
+                else:
+                    blocks.append(structure_block(item, None))
+            except ValidationError as exc:
+                raise exc.within(f"[{i}]") from None
+        return tuple(blocks)
 
     return structure
 
