@@ -108,6 +108,7 @@ from newsroom.states import (
     update,
     workflow_mermaid,
 )
+from newsroom.validating import Validator, validate_document
 
 
 __all__ = [
@@ -184,6 +185,7 @@ __all__ = [
     "TransitionError",
     "UnknownFormatError",
     "ValidationError",
+    "Validator",
     "Violation",
     "Workflow",
     "allowed_actions",
@@ -225,6 +227,7 @@ __all__ = [
     "unschedule",
     "unspike",
     "update",
+    "validate_document",
     "verify",
     "workflow_mermaid",
 ]

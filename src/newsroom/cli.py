@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from newsroom import audit, convert_command, serialization, states
+from newsroom import audit, convert_command, serialization, states, validate_command
 from newsroom.articles import Article
 from newsroom.errors import NewsroomError
 from newsroom.export_log import check_exports, read_export_log
@@ -181,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_policy)
 
     convert_command.add_parser(sub)
+    validate_command.add_parser(sub)
     return parser
 
 
