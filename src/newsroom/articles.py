@@ -106,6 +106,8 @@ def _build(cls: type, item: Any, path: str) -> Any:
 
 
 def _build_all(cls: type[_T], value: Iterable[Any] | None, name: str) -> tuple[_T, ...]:
+    if type(value) is tuple and all(type(item) is cls for item in value):
+        return value  # already built: evolve and the JSON reader pass tuples of model objects
     return tuple(_build(cls, item, f"{name}[{i}]") for i, item in enumerate(to_tuple(value)))
 
 
@@ -145,7 +147,7 @@ def _list_items_conv(value: Iterable[InlineText | str]) -> tuple[InlineText, ...
 
 
 def _has_text(_inst: object, attr: Any, value: InlineText) -> None:
-    if not value:
+    if not value.nodes:
         raise ValidationError(attr.name, "must not be empty")
 
 
@@ -479,7 +481,12 @@ def _to_block(item: Any, path: str) -> Block:
     raise ValidationError(path, f"a body block must be a Block, a dict or a string, not {type(item).__name__}")
 
 
+_BLOCK_CLASSES: frozenset[type] = frozenset(BLOCK_TYPES.values())
+
+
 def _to_body(value: Iterable[Any] | None) -> tuple[Block, ...]:
+    if type(value) is tuple and all(type(item) in _BLOCK_CLASSES for item in value):
+        return value  # already blocks (evolve, or the JSON reader): nothing to convert
     return tuple(_to_block(item, f"body[{i}]") for i, item in enumerate(to_tuple(value)))
 
 

@@ -250,7 +250,7 @@ def _check_nodes(nodes: Iterable[object]) -> None:
             raise ValidationError("", f"inline node must be Text, Span, Link or LineBreak, not {type(node).__name__}")
 
 
-@attrs.frozen(kw_only=False, cache_hash=True)
+@attrs.frozen(kw_only=False)
 class InlineText:
     """Checked running text: plain characters with a few kinds of inline markup.
 
@@ -279,7 +279,10 @@ class InlineText:
         """The canonical markup for these nodes; ``InlineText(x.markup()) == x``."""
         nodes = self.nodes
         if len(nodes) == 1 and type(nodes[0]) is Text:
-            return html.escape(nodes[0].text, quote=False)
+            text = nodes[0].text
+            if "&" in text or "<" in text or ">" in text:
+                return html.escape(text, quote=False)
+            return text
         return "".join(_markup(nodes))
 
     def links(self) -> Iterator[Link]:
@@ -340,8 +343,14 @@ def to_inline(value: object) -> InlineText:
 
 
 def plain_inline(text: str) -> InlineText:
+    """Wrap text already known to be plain (see :func:`is_plain`), skipping the converters."""
+    nodes: tuple[Inline, ...] = ()
+    if text:
+        node = object.__new__(Text)
+        object.__setattr__(node, "text", text)
+        nodes = (node,)
     inline = object.__new__(InlineText)
-    object.__setattr__(inline, "nodes", (Text(text),) if text else ())
+    object.__setattr__(inline, "nodes", nodes)
     return inline
 
 

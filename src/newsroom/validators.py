@@ -7,6 +7,7 @@ rule. Nothing here knows a file format or does I/O.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -151,21 +152,29 @@ def check_url(
 
     ``what`` names the value in the message (``URL``, or ``link href`` for inline links).
     """
-    allowed = allowed or " or ".join(schemes)
     if not isinstance(value, str):
         raise ValidationError(path, f"URL must be text, not {type(value).__name__}")
+    problem = _url_problem(value, schemes, allowed or " or ".join(schemes), what)
+    if problem is not None:
+        raise ValidationError(path, problem)
+
+
+@functools.lru_cache(maxsize=4096)
+def _url_problem(value: str, schemes: tuple[str, ...], allowed: str, what: str) -> str | None:
+    """What is wrong with a URL, or ``None``. Cached: the same source and section URLs recur."""
     try:
         parts = urlsplit(value)
     except ValueError as exc:
-        raise ValidationError(path, f"{value!r} is not a URL ({exc})") from None
+        return f"{value!r} is not a URL ({exc})"
     scheme = parts.scheme.lower()
     if scheme not in schemes:
-        raise ValidationError(path, f"{what} {value!r} is not {allowed}")
+        return f"{what} {value!r} is not {allowed}"
     if scheme == "mailto":
         if "@" not in parts.path:
-            raise ValidationError(path, f"mailto link {value!r} has no address")
+            return f"mailto link {value!r} has no address"
     elif not parts.hostname or value.split(None, 1) != [value]:
-        raise ValidationError(path, f"URL {value!r} has no host or contains spaces")
+        return f"URL {value!r} has no host or contains spaces"
+    return None
 
 
 http_url = url_with_scheme("http", "https")
