@@ -16,7 +16,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Final, Literal, get_args, get_origin
+from typing import Any, Final, Literal, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -38,6 +38,8 @@ __all__ = [
     "loads",
     "to_dict",
 ]
+
+_T = TypeVar("_T")
 
 FORMAT_VERSION: Final = 1
 """The version of the native JSON layout written by this release."""
@@ -116,18 +118,7 @@ def _value_structurer(conv: cattrs.Converter, tp: Any) -> Callable[[Any], Any] |
         item_type = get_args(tp)[0]
         item = conv.get_structure_hook(item_type)
 
-        def structure_items(value: Any) -> tuple[Any, ...]:
-            if not isinstance(value, list | tuple):
-                raise ValidationError("", f"must be a list, not {type(value).__name__}")
-            out = []
-            for i, v in enumerate(value):
-                try:
-                    out.append(item(v, item_type))
-                except ValidationError as exc:
-                    raise exc.within(f"[{i}]") from None
-            return tuple(out)
-
-        return structure_items
+        return lambda value: _each(value, lambda v: item(v, item_type), "a list")
     if tp == tuple[Block, ...]:
         body = conv.get_structure_hook(tp)
         return lambda v: body(v, tp)
@@ -235,21 +226,25 @@ def _structure_block(conv: cattrs.Converter) -> Any:
 def _structure_body(structure_block: Any) -> Any:
     """Structure a body: one loop, with plain paragraphs (most of any story) built directly."""
 
-    def structure(value: Any, _t: Any) -> tuple[Block, ...]:
-        if not isinstance(value, list | tuple):
-            raise ValidationError("", f"a body must be a list of blocks, not {type(value).__name__}")
-        blocks: list[Block] = []
-        for i, item in enumerate(value):
-            try:
-                if type(item) is dict and len(item) == 2 and item.get("type") == "paragraph" and "text" in item:  # noqa: PLR2004
-                    blocks.append(Paragraph(text=item["text"]))
-                else:
-                    blocks.append(structure_block(item, None))
-            except ValidationError as exc:
-                raise exc.within(f"[{i}]") from None
-        return tuple(blocks)
+    def block(item: Any) -> Block:
+        if type(item) is dict and len(item) == 2 and item.get("type") == "paragraph" and "text" in item:  # noqa: PLR2004
+            return Paragraph(text=item["text"])
+        return structure_block(item, None)  # type: ignore[no-any-return]
 
-    return structure
+    return lambda value, _t: _each(value, block, "a list of blocks")
+
+
+def _each(value: Any, build: Callable[[Any], _T], what: str) -> tuple[_T, ...]:
+    """Build every item of a JSON list, naming the index of the first bad one."""
+    if not isinstance(value, list | tuple):
+        raise ValidationError("", f"must be {what}, not {type(value).__name__}")
+    out: list[_T] = []
+    for i, item in enumerate(value):
+        try:
+            out.append(build(item))
+        except ValidationError as exc:
+            raise exc.within(f"[{i}]") from None
+    return tuple(out)
 
 
 def _structure_datetime(value: Any, _t: Any) -> datetime:
