@@ -129,11 +129,14 @@ class TestJsonForm:
         assert next(iter(data)) == "format_version"
         assert data["format_version"] == FORMAT_VERSION
 
-    def test_defaults_are_left_out(self) -> None:
+    def test_defaults_are_left_out_but_identity_and_state_are_written(self) -> None:
         assert to_dict(Article(guid="urn:x", headline="Hi")) == {
             "format_version": FORMAT_VERSION,
             "guid": "urn:x",
+            "version": 1,
+            "language": "en",
             "headline": "Hi",
+            "state": "draft",
         }
 
     def test_blocks_carry_their_type(self) -> None:

@@ -92,7 +92,17 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_unstructure_hook(
         Article,
-        make_dict_unstructure_fn(Article, conv, _cattrs_omit_if_default=True, guid=override(omit_if_default=False)),
+        # Identity, version, language and state are always written, even at their defaults:
+        # a reader of the file should not need to know newsroom's defaults to see them.
+        make_dict_unstructure_fn(
+            Article,
+            conv,
+            _cattrs_omit_if_default=True,
+            guid=override(omit_if_default=False),
+            version=override(omit_if_default=False),
+            language=override(omit_if_default=False),
+            state=override(omit_if_default=False),
+        ),
     )
     return conv
 
