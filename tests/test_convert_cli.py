@@ -227,6 +227,20 @@ def test_the_examples_convert_into_every_format(tmp_path: Path) -> None:
     assert {s.language for s in stories} == {"en", "ru"}
     assert len({s.section.path for s in stories if s.section}) >= 8
     assert {len(s.bylines) for s in stories} >= {0, 1, 2, 3}
+    # The examples show the workflow too: drafts, published stories with updates and
+    # corrections, a kill and an embargo, each with a history that verifies.
+    assert {s.state for s in stories} >= {
+        newsroom.PublishState.DRAFT,
+        newsroom.PublishState.PUBLISHED,
+        newsroom.PublishState.KILLED,
+    }
+    assert {h.action for s in stories for h in s.history} >= {
+        newsroom.Action.UPDATE,
+        newsroom.Action.CORRECT,
+        newsroom.Action.KILL,
+    }
+    assert any(s.embargo_until is not None for s in stories)
+    assert all(newsroom.verify(s).ok for s in stories)
 
 
 def test_two_runs_into_one_folder_do_not_corrupt_each_other(tmp_path: Path) -> None:
