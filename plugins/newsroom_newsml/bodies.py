@@ -264,20 +264,24 @@ def _paragraph(el: etree._Element) -> Iterator[newsroom.Block]:
         yield newsroom.Paragraph(text=text)
 
 
+_X_P: Final = f"{{{XHTML}}}p"
+_X_BODY: Final = f"{{{XHTML}}}body"
+
+
 def read_xhtml(html: etree._Element) -> list[newsroom.Block]:
     """The body blocks of an XHTML rendition (the ``html`` element, or any container of blocks)."""
-    body = html.find(f"{{{XHTML}}}body")
+    body = next(html.iterchildren(_X_BODY), None)
     return list(_xhtml_blocks(body if body is not None else html))
 
 
-_X_P: Final = f"{{{XHTML}}}p"
-
-
 def _xhtml_blocks(container: etree._Element) -> Iterator[newsroom.Block]:
+    inline_text, paragraph = newsroom.InlineText, newsroom.Paragraph
     for el in container:
         if el.tag == _X_P:  # the common case first, without the general dispatch
             if el.get("class") != "attribution":
-                yield from _paragraph(el)
+                text = inline_text(read_inline(el))
+                if text.nodes:
+                    yield paragraph(text=text)
             continue
         name = _local(el)
         classes = _classes(el)

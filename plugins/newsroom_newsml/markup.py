@@ -123,11 +123,25 @@ def nitf_inline(text: newsroom.InlineText) -> list[Child]:
     return _children(text.nodes, _nitf_span, _nitf_link, _nitf_br)
 
 
-def _local(el: etree._Element) -> str | None:
-    tag = el.tag
-    if not isinstance(tag, str):  # a comment or processing instruction
-        return None
-    return tag.rpartition("}")[2]
+# What each inline element is, by local name: a span kind, "a", "br", or (em and span) "?" for
+# a kind named by the class. Anything else is unwrapped to its words.
+_LOCAL_KINDS: Final = {
+    "br": "br",
+    "a": "a",
+    "em": "em?",
+    "span": "span?",
+    **{kind: kind for kind in _SPAN_KINDS if kind != "em"},
+    **{alias: kind for alias, kind in _ALIASES.items() if alias not in {"em", "strong"}},
+}
+# The same by tag for the three markups (and no namespace): no local-name slicing in the
+# common case. A tag in any other namespace is still read by its local name.
+_TAG_KINDS: Final = {
+    (f"{{{ns}}}{name}" if ns else name): kind for ns in (XHTML, NITF, NAR, "") for name, kind in _LOCAL_KINDS.items()
+}
+_Text: Final = newsroom.Text
+_Span: Final = newsroom.Span
+_Link: Final = newsroom.Link
+_LineBreak: Final = newsroom.LineBreak
 
 
 def read_inline(el: etree._Element, *, skip: Callable[[etree._Element], bool] | None = None) -> list[Any]:
@@ -135,35 +149,80 @@ def read_inline(el: etree._Element, *, skip: Callable[[etree._Element], bool] | 
 
     The result is a list of :class:`newsroom.Text`, :class:`newsroom.Span`,
     :class:`newsroom.Link` and :class:`newsroom.LineBreak` ready for
-    :class:`newsroom.InlineText`, which normalises white space.
+    :class:`newsroom.InlineText`, which checks them and normalises white space. Neighbouring text
+    (around a comment, or an element unwrapped to its words) is already joined into one run, so
+    nodes that need no white-space fixing pass InlineText's check without being rebuilt.
     """
     out: list[Any] = []
-    if el.text:
-        out.append(newsroom.Text(el.text))
-    for child in el:
-        name = _local(child)
-        if name is not None and not (skip is not None and skip(child)):
-            out.extend(_read_child(child, name))
-        if child.tail:
-            out.append(newsroom.Text(child.tail))
+    text = _walk(el, out, el.text or "", skip) if len(el) else el.text
+    if text:
+        out.append(_Text(text))
     return out
 
 
-def _read_child(child: etree._Element, name: str) -> list[Any]:
-    if name == "br":
-        return [newsroom.LineBreak()]
-    kind = _ALIASES.get(name, name)
-    if name in {"em", "span"}:
-        # NITF em and NewsML-G2 span say their kind in the class; a bare NITF em is emphasis.
-        cls = child.get("class")
-        kind = cls if cls in _SPAN_KINDS else ("em" if name == "em" else "")
-    inner = read_inline(child)
-    if kind in _SPAN_KINDS:
-        return [newsroom.Span(kind=cast("Any", kind), children=tuple(inner))]
-    if name == "a":
-        href = (child.get("href") or "").strip()
-        try:
-            return [newsroom.Link(href=href, children=tuple(inner), title=child.get("title") or None)]
-        except newsroom.ValidationError:
-            return inner  # a javascript: or relative link keeps its words only
-    return inner
+def _walk(el: etree._Element, out: list[Any], text: str, skip: Callable[[etree._Element], bool] | None) -> str:
+    """Append the nodes of ``el``'s children to ``out``.
+
+    ``text`` is the run of text not yet written before the first child; the run left after the
+    last child is returned, so text continues across unwrapped elements and comments.
+    """
+    for child in el:
+        tag = child.tag
+        if type(tag) is str and (skip is None or not skip(child)):
+            kind = _TAG_KINDS.get(tag) or _LOCAL_KINDS.get(tag.rpartition("}")[2])
+            if kind == "em?" or kind == "span?":  # noqa: PLR1714 - two compares beat a set here
+                # NITF em and NewsML-G2 span say their kind in the class; a bare NITF em is emphasis.
+                cls = child.get("class")
+                kind = cls if cls in _SPAN_KINDS else ("em" if kind == "em?" else None)
+            if kind is None:  # not inline markup: its words only
+                if len(child):
+                    text = _walk(child, out, text + (child.text or ""), None)
+                elif child.text:
+                    text += child.text
+            elif kind == "br":
+                if text:
+                    out.append(_Text(text))
+                    text = ""
+                out.append(_LineBreak())
+            else:
+                inner: tuple[Any, ...] | list[Any]
+                if len(child):
+                    inner = []
+                    rest = _walk(child, inner, child.text or "", None)
+                    if rest:
+                        inner.append(_Text(rest))
+                else:  # the common case: just words
+                    words = child.text
+                    inner = (_Text(words),) if words else ()
+                if kind == "a":
+                    try:
+                        node: Any = _Link(
+                            href=(child.get("href") or "").strip(), children=inner, title=child.get("title") or None
+                        )
+                    except newsroom.ValidationError:
+                        text = _unwrap(inner, out, text)  # a javascript: or relative link keeps its words
+                        node = None
+                else:
+                    node = _Span(kind=kind, children=inner)  # type: ignore[arg-type] # a span kind here
+                if node is not None:
+                    if text:
+                        out.append(_Text(text))
+                        text = ""
+                    out.append(node)
+        tail = child.tail
+        if tail:
+            text += tail
+    return text
+
+
+def _unwrap(nodes: Iterable[Any], out: list[Any], text: str) -> str:
+    """Append ``nodes`` to ``out`` as if their element were not there; returns the pending text."""
+    for node in nodes:
+        if type(node) is _Text:
+            text += node.text
+        else:
+            if text:
+                out.append(_Text(text))
+                text = ""
+            out.append(node)
+    return text

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from typing import IO, Any, Final
+from typing import IO, Any, ClassVar, Final, TypeAlias
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -52,6 +52,10 @@ ITEM_META, CONTENT_META, CONTENT_SET, RIGHTS_INFO = (
     _n("rightsInfo"),
 )
 NAME, A, SPAN = _n("name"), _n("a"), _n("span")
+_COPYRIGHT_HOLDER, _COPYRIGHT_NOTICE, _USAGE_TERMS = _n("copyrightHolder"), _n("copyrightNotice"), _n("usageTerms")
+_XHTML_HTML: Final = f"{{{v.XHTML}}}html"
+_NAR_PREFIX: Final = f"{{{v.NAR}}}"
+_NITF_NITF: Final = f"{{{v.NITF}}}nitf"
 XML_LANG: Final = f"{{{v.XML}}}lang"
 _CORRECTION_ID: Final = re.compile(r"c\d+v(\d+)$")
 _MODEL_QCODE: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.\-]+$")
@@ -59,12 +63,21 @@ _CORRECTION_ROLES: Final = {"nrrole:correction", "nrrole:clarification", "nrrole
 _CPPROLES: Final = frozenset({"author", "correspondent", "editor", "producer"})
 
 
+# The local names the reader compares with, by tag: a dictionary hit instead of slicing the tag.
+# Elements in other namespaces still go by their local name.
+_NAR_NAMES: Final = {
+    _n(name): name
+    for name in ("itemMeta", "contentMeta", "contentSet", "description", "creditline", "remoteInfo", "inlineData")
+}
+
+
 def _local(el: etree._Element) -> str:
     tag = el.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    if type(tag) is not str:  # a comment or processing instruction
+        return ""
+    return _NAR_NAMES.get(tag) or tag.rpartition("}")[2]
 
 
-_LAYOUT: Final = re.compile(r"[\t\n\r]")
 _RUNS: Final = re.compile(r"[ \t\n\r]+")
 
 
@@ -76,14 +89,28 @@ def _text(el: etree._Element | None) -> str | None:
     """
     if el is None:
         return None
-    text = "".join(el.itertext())
-    if _LAYOUT.search(text):
+    # Most metadata elements hold just text: no iterator needed for them.
+    text = "".join(el.itertext()) if len(el) else el.text
+    if not text:
+        return None
+    if "\n" in text or "\t" in text or "\r" in text:
         text = _RUNS.sub(" ", text)
     return text.strip(" ") or None
 
 
+def _child(el: etree._Element, tag: str) -> etree._Element | None:
+    """The first child with ``tag``: a loop, as lxml's tag filters cost more on a few children."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _name(el: etree._Element) -> str | None:
-    return _text(el.find(NAME))
+    if not len(el):
+        return None
+    first = el[0]  # where the name nearly always is
+    return _text(first if first.tag == NAME else _child(el, NAME))
 
 
 def _http(value: str | None) -> str | None:
@@ -119,6 +146,16 @@ def _time(text: str | None, where: str) -> datetime | None:
     return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
 
 
+_Handler: TypeAlias = "Callable[[_Story, etree._Element], None]"  # noqa: SLF001 - lxml's element type
+_Handlers: TypeAlias = "tuple[dict[object, _Handler], dict[str, _Handler]]"
+"""Handlers for the children of one element: by tag (in the NewsML-G2 namespace) and by local name."""
+
+
+def _handlers(**by_local: _Handler) -> _Handlers:
+    """The handlers by tag in the NewsML-G2 namespace, and by local name for other namespaces."""
+    return {_n(name): handler for name, handler in by_local.items()}, by_local
+
+
 class _Story:
     """The fields of one item, gathered in one pass over its elements."""
 
@@ -140,38 +177,52 @@ class _Story:
         self.dateline_parts: dict[str, str] = {}
         self.body: list[newsroom.Block] | None = None
         self.nitf_headline: str | None = None
+        self.subjects: list[newsroom.Concept] = []
+        self.keywords: list[str] = []
 
     # ----------------------------------------------------------------- itemMeta
 
+    def _read(self, parent: etree._Element, handlers: _Handlers) -> None:
+        """Hand each child of ``parent`` to its handler, found by tag or, off the namespace, local name."""
+        by_tag, by_local = handlers
+        for el in parent:
+            tag = el.tag
+            handler = by_tag.get(tag)
+            if handler is None:
+                if type(tag) is not str or tag.startswith(_NAR_PREFIX):
+                    continue  # a comment, or an element the reader does not use
+                handler = by_local.get(tag.rpartition("}")[2])
+                if handler is None:
+                    continue
+            handler(self, el)
+
     def item_meta(self, meta: etree._Element) -> None:
-        for el in meta:
-            name = _local(el)
-            if name == "itemClass":
-                kind = el.get("qcode") or el.get("uri") or ""
-                if kind not in {"ninat:text", "http://cv.iptc.org/newscodes/ninature/text"}:
-                    msg = f"the item is {kind or 'of no class'}, not a text item (ninat:text)"
-                    raise newsroom.ValidationError("itemMeta.itemClass", msg)
-            elif name == "provider":
-                self._provider(el)
-            elif name == "versionCreated":
-                self.version_created = _time(el.text, "itemMeta.versionCreated")
-            elif name == "firstCreated":
-                self.fields["first_created"] = _time(el.text, "itemMeta.firstCreated")
-            elif name == "embargoed":
-                self.fields["embargo_until"] = _time(el.text, "itemMeta.embargoed")
-            elif name == "pubStatus":
-                self.extra["newsml:pubStatus"] = el.get("qcode") or el.get("uri") or ""
-            elif name == "service":
-                self._service(el)
-            elif name == "title":
-                self.title = self.title or _text(el)
-            elif name == "edNote":
-                self._ed_note(el)
-            elif name == "signal":
-                signals = [s for s in (self.extra.get("newsml:signal", ""), el.get("qcode") or el.get("uri")) if s]
-                self.extra["newsml:signal"] = " ".join(signals)
-            elif name == "link":
-                self._link(el)
+        self._read(meta, self._ITEM_META)
+
+    def _item_class(self, el: etree._Element) -> None:
+        kind = el.get("qcode") or el.get("uri") or ""
+        if kind not in {"ninat:text", "http://cv.iptc.org/newscodes/ninature/text"}:
+            msg = f"the item is {kind or 'of no class'}, not a text item (ninat:text)"
+            raise newsroom.ValidationError("itemMeta.itemClass", msg)
+
+    def _version_created(self, el: etree._Element) -> None:
+        self.version_created = _time(el.text, "itemMeta.versionCreated")
+
+    def _first_created(self, el: etree._Element) -> None:
+        self.fields["first_created"] = _time(el.text, "itemMeta.firstCreated")
+
+    def _embargoed(self, el: etree._Element) -> None:
+        self.fields["embargo_until"] = _time(el.text, "itemMeta.embargoed")
+
+    def _pub_status(self, el: etree._Element) -> None:
+        self.extra["newsml:pubStatus"] = el.get("qcode") or el.get("uri") or ""
+
+    def _title(self, el: etree._Element) -> None:
+        self.title = self.title or _text(el)
+
+    def _signal(self, el: etree._Element) -> None:
+        signals = [s for s in (self.extra.get("newsml:signal", ""), el.get("qcode") or el.get("uri")) if s]
+        self.extra["newsml:signal"] = " ".join(signals)
 
     def _provider(self, el: etree._Element) -> None:
         name = _name(el)
@@ -237,53 +288,59 @@ class _Story:
     # ----------------------------------------------------------------- contentMeta
 
     def content_meta(self, meta: etree._Element) -> None:
-        subjects: list[newsroom.Concept] = []
-        keywords: list[str] = []
-        for el in meta:
-            name = _local(el)
-            if name == "urgency":
-                text = (el.text or "").strip()
-                if text.isdigit() and 1 <= int(text) <= 9:  # noqa: PLR2004 - the scale is 1 to 9
-                    self.fields["urgency"] = int(text)
-            elif name == "contentCreated":
-                if self.fields.get("first_created") is None:  # itemMeta's firstCreated comes first
-                    self.fields["first_created"] = _time(el.text, "contentMeta.contentCreated")
-            elif name == "contentModified":
-                self.fields["modified"] = _time(el.text, "contentMeta.contentModified")
-            elif name == "located":
-                self._located(el)
-            elif name in {"creator", "contributor"}:
-                self._person(el, creator=name == "creator")
-            elif name == "infoSource":
-                self._info_source(el)
-            elif name == "language":
-                if el.get("tag"):
-                    self.fields["language"] = el.get("tag")
-            elif name == "genre":
-                if "genre" not in self.fields and _MODEL_QCODE.match(el.get("qcode") or ""):
-                    code = el.get("qcode") or ""
-                    self.fields["genre"] = newsroom.Concept(code=code, label=_name(el) or code)
-            elif name == "subject":
-                code = el.get("qcode") or ""
-                if _MODEL_QCODE.match(code):
-                    subjects.append(newsroom.Concept(code=code, label=_name(el) or code))
-            elif name == "keyword":
-                if word := _text(el):
-                    keywords.append(word)
-            elif name == "slugline":
-                self.fields["slugline"] = _text(el)
-            elif name == "headline":
-                self._headline(el)
-            elif name == "dateline":
-                self.dateline_text = _text(el)
-            elif name == "description":
-                roles = _roles(el)
-                if "drol:summary" in roles or (not roles and "summary" not in self.fields):
-                    self.fields["summary"] = _text(el)
-            elif name == "contentMetaExtProperty":
-                self._ext(el)
-        self.fields["subjects"] = subjects
-        self.fields["keywords"] = keywords
+        self.subjects = []
+        self.keywords = []
+        self._read(meta, self._CONTENT_META)
+        self.fields["subjects"] = tuple(self.subjects)
+        self.fields["keywords"] = self.keywords
+
+    def _urgency(self, el: etree._Element) -> None:
+        text = (el.text or "").strip()
+        if text.isdigit() and 1 <= int(text) <= 9:  # noqa: PLR2004 - the scale is 1 to 9
+            self.fields["urgency"] = int(text)
+
+    def _content_created(self, el: etree._Element) -> None:
+        if self.fields.get("first_created") is None:  # itemMeta's firstCreated comes first
+            self.fields["first_created"] = _time(el.text, "contentMeta.contentCreated")
+
+    def _content_modified(self, el: etree._Element) -> None:
+        self.fields["modified"] = _time(el.text, "contentMeta.contentModified")
+
+    def _creator(self, el: etree._Element) -> None:
+        self._person(el, creator=True)
+
+    def _contributor(self, el: etree._Element) -> None:
+        self._person(el, creator=False)
+
+    def _language(self, el: etree._Element) -> None:
+        tag = el.get("tag")
+        if tag:
+            self.fields["language"] = tag
+
+    def _genre(self, el: etree._Element) -> None:
+        code = el.get("qcode") or ""
+        if "genre" not in self.fields and _MODEL_QCODE.match(code):
+            self.fields["genre"] = newsroom.Concept(code=code, label=_name(el) or code)
+
+    def _subject(self, el: etree._Element) -> None:
+        code = el.get("qcode") or ""
+        if _MODEL_QCODE.match(code):
+            self.subjects.append(newsroom.Concept(code=code, label=_name(el) or code))
+
+    def _keyword(self, el: etree._Element) -> None:
+        if word := _text(el):
+            self.keywords.append(word)
+
+    def _slugline(self, el: etree._Element) -> None:
+        self.fields["slugline"] = _text(el)
+
+    def _dateline(self, el: etree._Element) -> None:
+        self.dateline_text = _text(el)
+
+    def _description(self, el: etree._Element) -> None:
+        roles = _roles(el)
+        if "drol:summary" in roles or (not roles and "summary" not in self.fields):
+            self.fields["summary"] = _text(el)
 
     def _located(self, el: etree._Element) -> None:
         fields: dict[str, Any] = {"name": _name(el) or _code(el.get("qcode")) or el.get("uri") or ""}
@@ -306,11 +363,18 @@ class _Story:
 
     def _person(self, el: etree._Element, *, creator: bool) -> None:
         roles = _roles(el)
-        role = next((unquote(r.removeprefix("nrrole:person.")) for r in roles if r.startswith("nrrole:person.")), None)
-        if role is None:
-            role = next((r.removeprefix("cpprole:") for r in roles if r.removeprefix("cpprole:") in _CPPROLES), None)
-        if role is None:
-            role = "author" if creator else "contributor"
+        role = None
+        for r in roles:
+            if r.startswith("nrrole:person."):
+                role = unquote(r.removeprefix("nrrole:person."))
+                break
+        else:
+            for r in roles:
+                if r.removeprefix("cpprole:") in _CPPROLES:
+                    role = r.removeprefix("cpprole:")
+                    break
+            else:
+                role = "author" if creator else "contributor"
         qcode = el.get("qcode") or ""
         name = _name(el) or _code(qcode) or el.get("uri")
         if not name:
@@ -325,7 +389,11 @@ class _Story:
         name = _name(el) or (_host(uri) if uri else None) or _code(el.get("qcode"))
         if not name:
             return
-        remote = next((c for c in el if _local(c) == "remoteInfo"), None)
+        remote = None
+        for child in el:
+            if _local(child) == "remoteInfo":
+                remote = child
+                break
         role = newsroom.SourceRole.VIA if "cpprole:originfo" in _roles(el) else newsroom.SourceRole.SOURCE
         if el.get("id"):
             self.source_ids[el.get("id") or ""] = len(self.sources)
@@ -354,19 +422,57 @@ class _Story:
         elif rel in {"nrprop:datelinePlace", "nrprop:datelineDate"}:
             self.dateline_parts[rel] = value
 
+    # What each child of itemMeta and contentMeta (by local name) sets; other children are not read.
+    _ITEM_META: ClassVar[_Handlers] = _handlers(
+        itemClass=_item_class,
+        provider=_provider,
+        versionCreated=_version_created,
+        firstCreated=_first_created,
+        embargoed=_embargoed,
+        pubStatus=_pub_status,
+        service=_service,
+        title=_title,
+        edNote=_ed_note,
+        signal=_signal,
+        link=_link,
+    )
+    _CONTENT_META: ClassVar[_Handlers] = _handlers(
+        urgency=_urgency,
+        contentCreated=_content_created,
+        contentModified=_content_modified,
+        located=_located,
+        creator=_creator,
+        contributor=_contributor,
+        infoSource=_info_source,
+        language=_language,
+        genre=_genre,
+        subject=_subject,
+        keyword=_keyword,
+        slugline=_slugline,
+        headline=_headline,
+        dateline=_dateline,
+        description=_description,
+        contentMetaExtProperty=_ext,
+    )
+
     # ----------------------------------------------------------------- rights and content
 
     def rights(self, rights: etree._Element) -> None:
         refs = (rights.get("idrefs") or "").split()
-        holder = rights.find(_n("copyrightHolder"))
+        holder = notice_el = None
+        for child in rights:  # one pass (a tag filter costs more than it saves on a few children)
+            tag = child.tag
+            if tag == _COPYRIGHT_HOLDER:
+                holder = holder if holder is not None else child
+            elif tag == _COPYRIGHT_NOTICE:
+                notice_el = notice_el if notice_el is not None else child
         if holder is not None and not refs:
             uri = _http(holder.get("uri"))
             name = _name(holder) or (_host(uri) if uri else None)
             if name:
-                notice = _text(rights.find(_n("copyrightNotice")))
-                self.fields["rights"] = newsroom.Rights(holder=name, notice=notice, holder_url=uri)
-        for terms in rights.iter(_n("usageTerms")):
-            link = terms.find(A)
+                self.fields["rights"] = newsroom.Rights(holder=name, notice=_text(notice_el), holder_url=uri)
+        for terms in rights.iter(_USAGE_TERMS):
+            link = _child(terms, A)
             if link is None or not _http(link.get("href")):
                 text = _text(terms)
                 if text:
@@ -382,15 +488,17 @@ class _Story:
     def content_set(self, content: etree._Element) -> None:
         xhtml = nitf = None
         for rendition in content:
-            kind = rendition.get("contenttype") or ""
-            child = next((c for c in rendition if isinstance(c.tag, str)), None)
-            if child is None:
+            for child in rendition:
+                tag = child.tag
+                if type(tag) is str:  # the first element, past any comment
+                    break
+            else:
                 continue
-            if child.tag == f"{{{v.XHTML}}}html" and xhtml is None:
+            if tag == _XHTML_HTML and xhtml is None:
                 xhtml = child
-            elif child.tag == f"{{{v.NITF}}}nitf" and nitf is None:
+            elif tag == _NITF_NITF and nitf is None:
                 nitf = child
-            elif kind == v.CONTENT_TYPE_XHTML and xhtml is None:
+            elif xhtml is None and rendition.get("contenttype") == v.CONTENT_TYPE_XHTML:
                 xhtml = child
         if nitf is not None:
             self.nitf_headline = _text(nitf.find(f".//{{{v.NITF}}}hl1"))
@@ -430,14 +538,15 @@ class _Story:
             fields["dateline"] = newsroom.Dateline(place=self.dateline_text)
         if self.publisher is not None:
             fields["publisher"] = newsroom.Source(**self.publisher)
+        # Tuples of built values: the Article takes them as they are (lists are converted item by item).
         return newsroom.Article(
             guid=guid,
             version=version,
-            body=self.body or (),
-            bylines=self.bylines,
-            sources=[newsroom.Source(**s) for s in self.sources],
-            corrections=self.corrections,
-            media=self.media,
+            body=tuple(self.body or ()),
+            bylines=tuple(self.bylines),
+            sources=tuple(newsroom.Source(**s) for s in self.sources),
+            corrections=tuple(self.corrections),
+            media=tuple(self.media),
             ed_note="\n\n".join(self.ed_notes) or None,
             extra=self.extra,
             **fields,
@@ -447,7 +556,11 @@ class _Story:
 def _policy(terms: etree._Element, link: etree._Element, source: dict[str, Any]) -> newsroom.AttributionPolicy:
     href = _http(link.get("href")) or ""
     classes = (link.get("class") or "").split()
-    scope = next((c for c in classes if c in {"site", "story"}), None)
+    scope = None
+    for c in classes:
+        if c in {"site", "story"}:
+            scope = c
+            break
     if scope is None:  # a foreign item: the link itself tells
         scope = "story" if source.get("url") and href == source.get("url") else "site"
     if scope == "site" and not source.get("home") and not source.get("url"):
@@ -457,7 +570,11 @@ def _policy(terms: etree._Element, link: etree._Element, source: dict[str, Any])
     credit = _text(link)
     if "credit" not in classes and credit == source.get("name"):
         credit = None
-    notice = next((_text(s) for s in terms.iter(SPAN) if s.get("class") == "policy"), None)
+    notice = None
+    for span in terms.iter(SPAN):
+        if span.get("class") == "policy":
+            notice = _text(span)
+            break
     return newsroom.AttributionPolicy(scope=scope, credit=credit, notice=notice)
 
 
@@ -467,10 +584,16 @@ def item_article(item: etree._Element) -> newsroom.Article:
     Raises:
         newsroom.ValidationError: the item is not a text item, or a value breaks a model rule.
     """
-    if item.find(ITEM_META) is None:
+    children = list(item)
+    if not any(el.tag == ITEM_META for el in children):
         raise newsroom.ValidationError("itemMeta", "the item has no itemMeta, which every NewsML-G2 item needs")
     story = _Story(item)
-    for el in item:
+    rights: list[etree._Element] = []
+    for el in children:
+        tag = el.tag
+        if tag == RIGHTS_INFO:
+            rights.append(el)
+            continue
         name = _local(el)
         if name == "itemMeta":
             story.item_meta(el)
@@ -479,8 +602,8 @@ def item_article(item: etree._Element) -> newsroom.Article:
         elif name == "contentSet":
             story.content_set(el)
     # Rights last: policies attach to the publisher and sources read above.
-    for rights in item.iterchildren(RIGHTS_INFO):
-        story.rights(rights)
+    for el in rights:
+        story.rights(el)
     return story.article()
 
 
@@ -495,13 +618,29 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
+def _declares_dtd(data: bytes) -> bool:
+    """``b"<!DOCTYPE" in data or b"<!ENTITY" in data``, at a fraction of the cost for most items.
+
+    A search for one byte is far faster than for a string starting with ``<``, which is all over
+    XML; most items have few ``!`` or none, so each is looked at instead.
+    """
+    at = data.find(b"!")
+    for _ in range(64):  # beyond that many, two plain searches are the faster way
+        if at == -1:
+            return False
+        if at and data[at - 1] == 0x3C and data.startswith((b"DOCTYPE", b"ENTITY"), at + 1):  # noqa: PLR2004 - "<"
+            return True
+        at = data.find(b"!", at + 1)
+    return b"<!DOCTYPE" in data or b"<!ENTITY" in data
+
+
 def parse(data: bytes, source: str) -> etree._Element:
     """The root element of ``data``, parsed safely.
 
     Raises:
         newsroom.ReadError: the document declares a DTD, or is not well-formed XML.
     """
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    if _declares_dtd(data):
         msg = (
             "the document declares a DTD, which NewsML-G2 never needs; refused "
             "(DTDs can read local files or expand entities without limit)"

@@ -154,7 +154,8 @@ def _parse(markup: str) -> tuple[Inline, ...]:
     _add_text(stack[-1][2], markup[pos:])
     if len(stack) > 1:
         raise ValidationError("", f"<{stack[-1][0]}> is never closed")
-    return _normalise(stack[0][2])
+    nodes = stack[0][2]
+    return tuple(nodes) if _is_normal(nodes) else _normalise(nodes)
 
 
 def _attributes(tag: str, raw: str) -> dict[str, str]:
@@ -189,6 +190,61 @@ def _add_text(children: list[Inline], raw: str) -> None:
         if "<" in raw and re.search(r"<[A-Za-z/!]", raw):
             raise ValidationError("", f"malformed tag near {raw[raw.index('<') :][:30]!r}")
         children.append(Text(html.unescape(raw)))
+
+
+# Anything _normalise would change in a text run: control characters (removed), ASCII white space
+# other than a single space, and runs of spaces (collapsed).
+_NOT_NORMAL = re.compile(r"[\x00-\x1f\x7f-\x9f]|  ")
+
+
+def _is_normal(nodes: list[Inline] | tuple[Inline, ...]) -> bool:
+    """Whether ``nodes`` are well-formed and already as :func:`_normalise` would leave them.
+
+    True only for known node types (exactly), text runs that are non-empty ``str`` with nothing to
+    clean or collapse, no two text runs side by side, and no space at either end of the whole.
+    It allocates nothing, so nodes built right (by a reader, say) cost one walk instead of a
+    check, a rebuild and a comparison. Anything else gets False and takes the full path, which
+    names what is wrong.
+    """
+    if not _runs_normal(nodes):
+        return False
+    if nodes:  # the text runs are non-empty strings here
+        first, last = nodes[0], nodes[-1]
+        if type(first) is Text and first.text[0] == " ":
+            return False
+        if type(last) is Text and last.text[-1] == " ":
+            return False
+    return True
+
+
+def _runs_normal(nodes: list[Inline] | tuple[Inline, ...]) -> bool:
+    """:func:`_is_normal` without the check of the ends (a space just inside a span is real)."""
+    after_text = False
+    for node in nodes:
+        cls = type(node)
+        if cls is Text:
+            text = node.text  # type: ignore[union-attr]
+            if after_text or type(text) is not str or not text:
+                return False
+            if not (text.isprintable() and "  " not in text) and _NOT_NORMAL.search(text) is not None:
+                return False
+            after_text = True
+        elif cls is Span or cls is Link:
+            children = node.children  # type: ignore[union-attr]
+            if len(children) == 1 and type(only := children[0]) is Text:  # the usual: just words
+                text = only.text
+                if type(text) is not str or not text:
+                    return False
+                if not (text.isprintable() and "  " not in text) and _NOT_NORMAL.search(text) is not None:
+                    return False
+            elif not _runs_normal(children):
+                return False
+            after_text = False
+        elif cls is LineBreak:
+            after_text = False
+        else:
+            return False
+    return True
 
 
 def _normalise(nodes: list[Inline] | tuple[Inline, ...], *, top: bool = True) -> tuple[Inline, ...]:
@@ -233,6 +289,8 @@ def _to_nodes(value: object) -> tuple[Inline, ...]:
     if isinstance(value, str):
         return _parse(value)
     if isinstance(value, (tuple, list)):
+        if _is_normal(value):  # the common case: nothing to fix, keep the nodes as they are
+            return value if type(value) is tuple else tuple(value)
         _check_nodes(value)
         return _normalise(value)
     raise ValidationError("", f"inline text must be a string or nodes, not {type(value).__name__}")
