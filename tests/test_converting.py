@@ -6,6 +6,8 @@ import io
 import json
 import os
 import shutil
+import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -376,16 +378,119 @@ def _stories_with_collisions(tmp_path: Path) -> list[Path]:
     return sources
 
 
-def test_output_is_the_same_whatever_the_number_of_jobs(tmp_path: Path) -> None:
+@pytest.fixture(params=["fork-when-safe", "forkserver"])
+def start(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> tuple[str | None, list[str]]:
+    """How worker processes start, and a list that records each pool's start method.
+
+    ``fork-when-safe`` lets this process choose (on Linux, fork while it runs one thread);
+    ``forkserver`` makes it look multi-threaded, as under a progress bar or a Dask client.
+    """
+    expected: str | None = None
+    if request.param == "forkserver":
+        monkeypatch.setattr(converting, "_single_threaded", lambda: False)
+        expected = "forkserver"
+    elif sys.platform == "linux" and converting._single_threaded():
+        expected = "fork"
+    used: list[str] = []
+    choose = converting._Processes._context
+
+    def spy(self: converting._Processes) -> object:
+        context = choose(self)
+        used.append(context.get_start_method())
+        return context
+
+    monkeypatch.setattr(converting._Processes, "_context", spy)
+    return expected, used
+
+
+def test_output_is_the_same_whatever_the_number_of_jobs(tmp_path: Path, start: tuple[str | None, list[str]]) -> None:
     sources = _stories_with_collisions(tmp_path)
     one = run(sources, to="json", out=tmp_path / "one", jobs=1)
     two = run(sources, to="json", out=tmp_path / "two", jobs=2)
+    expected, used = start
+    assert len(used) == 1, "jobs=2 runs one process pool"
+    if expected is not None:
+        assert used == [expected]
     assert len(one) == 304
     assert [(r.where, r.status, Path(r.paths[0]).name if r.paths else None) for r in one] == [
         (r.where, r.status, Path(r.paths[0]).name if r.paths else None) for r in two
     ]
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
     assert sum(1 for r in two if r.status is ConvertStatus.FAILED) == 1
+
+
+def test_json_lines_sent_to_workers_by_position_keep_lines_and_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers get where their lines are and read them; cut small, with blank and CRLF lines,
+    # a bad line, and no newline at the end, every story still gets its own line and number.
+    monkeypatch.setattr(converting, "LINES_PER_TASK", 3)
+    lines = [newsroom.dumps(story(i), indent=None) for i in range(11)]
+    lines[4] += "\r"
+    lines.insert(2, "")
+    lines.insert(6, "   \t")
+    lines.insert(9, "{broken")
+    lines.insert(10, "\r")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes("\n".join(lines).encode())
+    expected = [n for n, text in enumerate(lines, start=1) if text.strip()]
+    seen: list[int] = []
+    one = run(source, to="json", out=tmp_path / "one", jobs=1)
+    two = run(source, to="json", out=tmp_path / "two", jobs=2, progress=seen.append)
+    assert [r.line for r in two] == expected
+    assert [r.story for r in two] == list(range(1, len(expected) + 1))
+    assert [(r.line, r.status, r.stage, r.reason, r.guid) for r in one] == [
+        (r.line, r.status, r.stage, r.reason, r.guid) for r in two
+    ]
+    assert [r.line for r in two if r.status is ConvertStatus.FAILED] == [10]
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    assert sum(seen) == source.stat().st_size
+    assert len(seen) > 3
+
+
+def test_a_file_that_changes_under_a_run_is_a_read_failure(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"a": 1}\n\n{"b": 2}\r\n{"c": 3}')
+    span = converting._SpanUnit(str(source), str(source), "jsonl", 9, 2, None, source.stat().st_size - 9)
+    assert converting._span_lines(span).lines == ((3, b'{"b": 2}\r\n'), (4, b'{"c": 3}'))
+    source.write_bytes(b'{"a": 1}\n')
+    with pytest.raises(newsroom.ReadError, match=r"changed during the run.*line 2"):
+        converting._span_lines(span)
+
+
+def test_outputs_get_the_mode_the_umask_gives(tmp_path: Path) -> None:
+    for umask, mode in ((0o027, 0o640), (0o002, 0o664)):
+        old = os.umask(umask)
+        try:
+            results = run([story(1)], to="json", out=tmp_path / oct(umask), jobs=1)
+        finally:
+            os.umask(old)
+        assert Path(results[0].paths[0]).stat().st_mode & 0o777 == mode
+
+
+def test_workers_are_forked_only_from_a_single_threaded_process(tmp_path: Path) -> None:
+    # A thread holding a lock at the moment of a fork would leave that lock held in the child.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not converting._single_threaded()
+        pool = converting._Processes.__new__(converting._Processes)
+        pool.preload = ["newsroom"]
+        assert pool._context().get_start_method() != "fork"
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_host_function_must_be_picklable_for_worker_processes(tmp_path: Path) -> None:
+    def local_host() -> newsroom.PluginHost:  # a local function cannot be pickled
+        return plugin_host()
+
+    with pytest.raises(ValueError, match="host= must be picklable"):
+        newsroom.convert([story(1)], to="json", out=tmp_path / "out", host=local_host, jobs=2)
+    assert not (tmp_path / "out").exists()
+    assert run([story(1)], to="json", out=tmp_path / "out", host=local_host)[0].status is ConvertStatus.DONE
 
 
 def test_dask_executor_gives_the_same_results(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ input order, whatever the number of worker processes. The work is split like thi
 - The **parent** expands the inputs (files, folders, globs, ``-`` for stdin, or Article
   objects) in a fixed order, picks a reader for each file (``reader=`` forces one), and cuts
   line-oriented inputs (JSON Lines) into chunks of lines, so a huge file streams through
-  bounded memory and spreads over every worker.
+  bounded memory and spreads over every worker. A file's chunk travels to a worker as where
+  it lies in the file (the worker reads it); only stdin's lines travel themselves.
 - A **worker** (a local process, a Dask worker, or the parent itself for ``jobs=1``) reads
   its stories, checks each one's audit chain, exports it to each format through the full
   :func:`~newsroom.export` pipeline (protection rules and attribution proofs included), and
@@ -42,13 +43,17 @@ import enum
 import glob
 import hashlib
 import io
+import itertools
 import json
 import os
+import pickle
 import re
 import socket
+import stat
 import sys
 import tempfile
 import time
+import types
 import uuid
 from array import array
 from collections import deque
@@ -248,8 +253,12 @@ class _State:
             host = config.host_factory() if config.host_factory is not None else _fresh_host()
         self.host = host
         self._readers: dict[str, Reader] = {}
-        self.temp_prefix = f"{_TEMP_PREFIX}{_hostname()}-{os.getpid()}-"
-        self.mode = 0o666 & ~_umask()
+        # Temporary names: host and pid (so a later run can tell whether the writer is gone),
+        # a token of this state, and a counter: unique without asking the OS for random names.
+        self.temp_prefix = f"{_TEMP_PREFIX}{_hostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}_"
+        self.temp_count = itertools.count(1)
+        self.folders: set[str] = set()
+        """Output folders this state has made or found (each run has few: one per section at most)."""
 
     def reader(self, name: str) -> Reader:
         if name not in self._readers:
@@ -312,13 +321,32 @@ class _FileUnit(NamedTuple):
 
 
 class _LinesUnit(NamedTuple):
-    """Some lines of a line-oriented input: ``(line number, raw line)`` pairs."""
+    """Some lines of a line-oriented stream (stdin): ``(line number, raw line)`` pairs."""
 
     input: str
     reader: str
     lines: tuple[tuple[int, bytes], ...]
     mtime_ns: int | None
     size: int
+
+
+class _SpanUnit(NamedTuple):
+    """Some lines of a line-oriented file, by position: the worker reads them itself.
+
+    Sending the worker where its lines are, rather than the lines, spares the parent reading
+    and pickling every byte of the input and the pipe to the worker carrying it all.
+    """
+
+    input: str
+    path: str
+    reader: str
+    start: int
+    """Offset of the first byte."""
+    first: int
+    """Line number of the first line."""
+    mtime_ns: int | None
+    size: int
+    """Bytes from ``start``: whole lines, blank ones included."""
 
 
 class _BytesUnit(NamedTuple):
@@ -348,7 +376,7 @@ class _FailedInput(NamedTuple):
     size: int = 0
 
 
-_Unit: TypeAlias = "_FileUnit | _LinesUnit | _BytesUnit | _StoriesUnit"
+_Unit: TypeAlias = "_FileUnit | _LinesUnit | _SpanUnit | _BytesUnit | _StoriesUnit"
 
 
 class _Out(NamedTuple):
@@ -474,18 +502,42 @@ def _fresh(path: str, mtime_ns: int | None, before_ns: int | None = None) -> boo
     return written >= mtime_ns and (before_ns is None or written < before_ns)
 
 
+_TEMP_FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _write_temp(state: _State, directory: str, content: bytes) -> str:
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=state.temp_prefix, suffix=_TEMP_SUFFIX)
+    """Write ``content`` to a new temporary file in ``directory``; returns its path.
+
+    A plain ``os.open`` with ``O_EXCL`` and a counter name costs a third of
+    :func:`tempfile.mkstemp` (no random names, no file object, no ``fchmod``: the mode is
+    ``0o666`` less the umask, as for any new file), which shows at thousands of files a second.
+    """
+    if directory not in state.folders:
+        os.makedirs(directory, exist_ok=True)
+        state.folders.add(directory)
+    remade = False
+    while True:
+        tmp = os.path.join(directory, f"{state.temp_prefix}{next(state.temp_count)}{_TEMP_SUFFIX}")
+        try:
+            fd = os.open(tmp, _TEMP_FLAGS, 0o666)
+            break
+        except FileExistsError:  # never made by this state: take the next number
+            continue
+        except FileNotFoundError:
+            if remade:
+                raise
+            os.makedirs(directory, exist_ok=True)  # the folder was removed under us
+            remade = True
     try:
-        with os.fdopen(fd, "wb") as stream:
-            if hasattr(os, "fchmod"):
-                os.fchmod(stream.fileno(), state.mode)
-            stream.write(content)
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view) :]
     except BaseException:
+        os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    os.close(fd)
     return tmp
 
 
@@ -563,6 +615,14 @@ def _run_unit(state: _State, unit: _Unit) -> list[_Story]:
             return [_Story(None, None, None, FailureStage.READ, f"cannot open: {exc.strerror or exc}", ())]
         with stream:
             return _read_all(state, unit.reader, stream, source=unit.input, line=None, mtime_ns=unit.mtime_ns)
+    if isinstance(unit, _SpanUnit):
+        span = unit
+        try:
+            unit = _span_lines(span)
+        except OSError as exc:
+            return [_Story(span.first, None, None, FailureStage.READ, f"cannot read: {exc.strerror or exc}", ())]
+        except ReadError as exc:
+            return [_Story(span.first, None, None, FailureStage.READ, str(exc), ())]
     if isinstance(unit, _LinesUnit):
         stories: list[_Story] = []
         for number, raw in unit.lines:
@@ -573,6 +633,28 @@ def _run_unit(state: _State, unit: _Unit) -> list[_Story]:
     if isinstance(unit, _BytesUnit):
         return _read_all(state, unit.reader, io.BytesIO(unit.data), source=unit.input, line=None, mtime_ns=None)
     return [_process(state, article, None, None) for article in unit.articles]
+
+
+def _span_lines(unit: _SpanUnit) -> _LinesUnit:
+    """Read a span's lines (blank ones left out, as when the parent sends lines)."""
+    with open(unit.path, "rb") as stream:
+        stream.seek(unit.start)
+        data = stream.read(unit.size)
+    if len(data) != unit.size:
+        msg = (
+            f"the file changed during the run: {unit.size} bytes from offset {unit.start} "
+            f"(line {unit.first}) were planned, {len(data)} are there"
+        )
+        raise ReadError(msg)
+    lines = []
+    number, position = unit.first, 0
+    while position < len(data):
+        end = data.find(b"\n", position) + 1 or len(data)
+        raw = data[position:end]
+        if not raw.isspace():
+            lines.append((number, raw))
+        number, position = number + 1, end
+    return _LinesUnit(unit.input, unit.reader, tuple(lines), unit.mtime_ns, unit.size)
 
 
 _Task: TypeAlias = "tuple[_Unit, ...]"
@@ -689,7 +771,9 @@ def _items(stories: Any) -> Iterator[str | Article]:
 class _Planner:
     """Turns the inputs into tasks, lazily and in order."""
 
-    def __init__(self, host: PluginHost, forced: str | None, out: str, stdin: IO[bytes] | None) -> None:
+    def __init__(
+        self, host: PluginHost, forced: str | None, out: str, stdin: IO[bytes] | None, *, by_position: bool
+    ) -> None:
         self.readers = host.readers()
         self.forced = host.reader(forced) if forced else None
         self.host = host
@@ -697,6 +781,8 @@ class _Planner:
         self.suffixes = frozenset(s.lower() for r in pool for s in r.suffixes)
         self.skip = _out_root(out)
         self.stdin = stdin
+        self.by_position = by_position
+        """Send other processes where a file's lines are (:class:`_SpanUnit`), not the lines."""
         self.seen: set[str] = set()
 
     def units(self, stories: Any) -> Iterator[_Unit | _FailedInput]:
@@ -759,7 +845,10 @@ class _Planner:
         if _line_oriented(reader):
             try:
                 with open(path, "rb") as stream:
-                    yield from self._lines(path, reader.name, stream, info.st_mtime_ns)
+                    if self.by_position and stat.S_ISREG(info.st_mode):
+                        yield from self._spans(path, reader.name, stream, info.st_mtime_ns)
+                    else:  # in this process, or a pipe that only this read sees
+                        yield from self._lines(path, reader.name, stream, info.st_mtime_ns)
             except OSError as exc:
                 yield _FailedInput(path, FailureStage.INPUT, f"cannot read: {exc.strerror or exc}", reader.name)
         else:
@@ -771,7 +860,7 @@ class _Planner:
         size = 0
         for number, raw in enumerate(stream, start=1):
             size += len(raw)
-            if not raw.strip():
+            if raw.isspace():
                 continue
             batch.append((number, raw))
             if len(batch) >= LINES_PER_TASK or size >= BYTES_PER_TASK:
@@ -779,6 +868,21 @@ class _Planner:
                 batch, size = [], 0
         if batch or size:
             yield _LinesUnit(source, reader, tuple(batch), mtime_ns, size)
+
+    @staticmethod
+    def _spans(path: str, reader: str, stream: IO[bytes], mtime_ns: int | None) -> Iterator[_SpanUnit]:
+        """The file cut like :meth:`_lines` cuts a stream, by position only."""
+        start, first, count, size = 0, 1, 0, 0
+        for number, raw in enumerate(stream, start=1):
+            size += len(raw)
+            if raw.isspace():
+                continue
+            count += 1
+            if count >= LINES_PER_TASK or size >= BYTES_PER_TASK:
+                yield _SpanUnit(path, path, reader, start, first, mtime_ns, size)
+                start, first, count, size = start + size, number + 1, 0, 0
+        if count or size:
+            yield _SpanUnit(path, path, reader, start, first, mtime_ns, size)
 
 
 def _tasks(units: Iterator[_Unit | _FailedInput]) -> Iterator[_Task | _FailedInput]:
@@ -901,15 +1005,10 @@ class _Bounded:
 class _Processes(_Bounded):
     """A local process pool (``jobs`` > 1)."""
 
-    def __init__(self, config: _Config, jobs: int) -> None:
-        import multiprocessing
-
+    def __init__(self, config: _Config, jobs: int, host: PluginHost) -> None:
         super().__init__(jobs * 3)
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if "forkserver" in methods:
-            context.set_forkserver_preload(["newsroom", "newsroom.converting"])
-        self.jobs, self.context, self.config = jobs, context, config
+        self.jobs, self.config = jobs, config
+        self.preload = ["newsroom", "newsroom.converting", *_plugin_modules(host)]
         self.rebuilds = 0
         self.retried: set[int] = set()
         self.pool = self._pool()
@@ -918,8 +1017,30 @@ class _Processes(_Bounded):
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=self.context, initializer=_init_worker, initargs=(self.config,)
+            max_workers=self.jobs, mp_context=self._context(), initializer=_init_worker, initargs=(self.config,)
         )
+
+    def _context(self) -> Any:
+        """``fork`` where it is safe, else ``forkserver`` (else ``spawn``).
+
+        A forked worker starts in milliseconds with every module this process has imported; a
+        forkserver's first worker waits for a fresh interpreter to import newsroom and the
+        plugins (a third of a second, a tenth of a 20,000-story run on two cores). Forking is
+        only safe while this process has a single thread (a lock held by another thread at the
+        fork stays locked in the child), and only the default on Linux, so elsewhere, or with a
+        progress-bar or Dask thread running, the workers come from the forkserver, which has the
+        plugins preloaded.
+        """
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods and sys.platform == "linux" and _single_threaded():
+            return multiprocessing.get_context("fork")
+        if "forkserver" in methods:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(self.preload)  # no effect once the server runs
+            return context
+        return multiprocessing.get_context("spawn")
 
     def submit(self, task: _Task) -> Any:
         from concurrent.futures.process import BrokenProcessPool
@@ -989,6 +1110,46 @@ class _Dask(_Bounded):
         self.abandon(on_abandoned)
 
 
+def _single_threaded() -> bool:
+    """Whether this process runs one thread, counting threads Python did not start."""
+    import threading
+
+    if threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1  # noqa: PTH208 - a count, no Path objects needed
+    except OSError:
+        return False
+
+
+def _plugin_modules(host: PluginHost) -> list[str]:
+    """The modules that define the host's plugins, for a forkserver to import once for all workers."""
+    names = []
+    for _name, plugin in host.pm.list_name_plugin():
+        if plugin is None:
+            continue
+        module = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__module__
+        if module in sys.modules and module != "__main__" and module not in names:
+            names.append(module)  # importable by name: a module loaded from a path is not
+    return names
+
+
+def _check_picklable(factory: Callable[[], PluginHost]) -> None:
+    """Refuse a host function the workers cannot receive, before anything runs.
+
+    Forked workers would not need it pickled, forkserver ones do; checking always keeps the
+    behaviour the same however the workers start.
+    """
+    try:
+        pickle.dumps(factory)
+    except Exception as exc:
+        msg = (
+            f"host= must be picklable to reach worker processes ({_message(exc)}); "
+            "pass a module-level function, or use jobs=1"
+        )
+        raise ValueError(msg) from exc
+
+
 def _dask_client(scheduler: str) -> Any:
     try:
         import importlib
@@ -1013,8 +1174,8 @@ def _pid_alive(pid: int) -> bool:
     except OSError:
         return False
     with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[-1].split()[0] != "Z"  # a zombie writes nothing more
+        status = Path(f"/proc/{pid}/stat").read_text()
+        return status.rsplit(")", 1)[-1].split()[0] != "Z"  # a zombie writes nothing more
     return True
 
 
@@ -1167,7 +1328,9 @@ class _Run:
 
     def worker_died(self, task: _Task, exc: BaseException) -> Iterator[ConvertResult]:
         for unit in task:
-            line = unit.lines[0][0] if isinstance(unit, _LinesUnit) and unit.lines else None
+            line = unit.first if isinstance(unit, _SpanUnit) else None
+            if isinstance(unit, _LinesUnit) and unit.lines:
+                line = unit.lines[0][0]
             yield ConvertResult(
                 input=unit.input,
                 story=None,
@@ -1248,6 +1411,11 @@ class _Run:
     def _redo(self, unit: _Unit, position: int, format: str) -> _Out:
         forced = attrs.evolve(self.config, force=True, formats=(format,))
         state = _State(forced, host=self.state.host)
+        if isinstance(unit, _SpanUnit):
+            try:
+                unit = _span_lines(unit)
+            except (OSError, ReadError) as exc:
+                return _Out(format, None, fresh=False, stage=FailureStage.READ, error=_message(exc))
         if isinstance(unit, _LinesUnit):
             # Read only the story's own line again (a line-oriented reader gives one story a line).
             stories = _run_unit(state, unit._replace(lines=unit.lines[position : position + 1]))
@@ -1331,6 +1499,8 @@ def convert(
         parent_host, factory = host, None
     else:
         factory = host
+        if factory is not None and client is None and scheduler is None and jobs != 1:
+            _check_picklable(factory)
         parent_host = factory() if factory is not None else default_host()
     if jobs is not None and jobs < 1:
         msg = f"jobs must be at least 1, not {jobs}"
@@ -1385,21 +1555,25 @@ def _convert(
 ) -> Iterator[ConvertResult]:
     os.makedirs(config.out, exist_ok=True)
     _remove_stale_temps(config.out)
-    planner = _Planner(state.host, reader, config.out, stdin)
-    tasks = _tasks(planner.units(stories))
-    run = _Run(config, state)
     own_client = None
     executor: _Serial | _Processes | _Dask
     if scheduler is not None:
         client = own_client = _dask_client(scheduler)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    planner = _Planner(state.host, reader, config.out, stdin, by_position=client is not None or workers > 1)
+    tasks = _tasks(planner.units(stories))
+    run = _Run(config, state)
     if client is not None:
         executor = _Dask(config, client)
     else:
         # A single task is not worth starting processes for.
         first = list(_take(tasks, _MIN_PARALLEL_TASKS))
         tasks = _chain(first, tasks)
-        executor = _Serial(state) if workers == 1 or len(first) < _MIN_PARALLEL_TASKS else _Processes(config, workers)
+        executor = (
+            _Serial(state)
+            if workers == 1 or len(first) < _MIN_PARALLEL_TASKS
+            else _Processes(config, workers, state.host)
+        )
     writer = (
         _Report(
             report,
