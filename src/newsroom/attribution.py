@@ -12,6 +12,7 @@ This module is part of the model: it must never import lxml, a plugin or the CLI
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -137,8 +138,9 @@ def _site_of(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
+@functools.lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
-    """The lowercase host of ``url`` without a leading ``www.``."""
+    """The lowercase host of ``url`` without a leading ``www.`` (cached: hosts recur)."""
     host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
     return host.removeprefix("www.")
 

@@ -7,6 +7,7 @@ library made it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 
 from slugify import slugify
@@ -36,6 +37,13 @@ def make_slug(text: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     if max_length < 1:
         msg = f"max_length must be at least 1, not {max_length}"
         raise ValueError(msg)
+    return _slug(text, max_length)
+
+
+@functools.lru_cache(maxsize=16384)
+def _slug(text: str, max_length: int) -> str:
+    # Cached: a bulk run asks for the same story's slug several times (file name, output
+    # name), and names of sections and people recur across stories.
     return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True, replacements=_REPLACEMENTS))
 
 
