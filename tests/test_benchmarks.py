@@ -45,4 +45,5 @@ def test_every_benchmark_module_runs_and_reports_ratios(module: str) -> None:
     for row in rows:
         ratio = float(row["ratio"])
         assert math.isfinite(ratio), row.group(0)
-        assert ratio > 0, row.group(0)
+        # A peer figure whose package is absent is reported as skipped, with no measurement.
+        assert ratio > 0 or "not installed" in row["name"], row.group(0)
