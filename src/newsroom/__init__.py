@@ -76,7 +76,7 @@ from newsroom.exporting import (
     system_clock,
 )
 from newsroom.hookspecs import hookimpl
-from newsroom.inline import InlineText, LineBreak, Link, Span, Text
+from newsroom.inline import Inline, InlineText, LineBreak, Link, Span, Text
 from newsroom.permissions import DEFAULT_POLICY, Policy, Rule, Scope, load_policy, parse_policy
 from newsroom.plugins import PluginHost, PluginInfo, default_host, make_plugin_manager
 from newsroom.serialization import dumps, from_dict, json_schema, loads, to_dict
@@ -88,6 +88,7 @@ from newsroom.states import (
     EmbargoRule,
     HistoryEntry,
     Move,
+    PermissionCheck,
     PublishState,
     Workflow,
     allowed_actions,
@@ -147,6 +148,7 @@ __all__ = [
     "Heading",
     "HistoryEntry",
     "Image",
+    "Inline",
     "InlineText",
     "LineBreak",
     "Link",
@@ -158,6 +160,7 @@ __all__ = [
     "OutputLayout",
     "OutputResult",
     "Paragraph",
+    "PermissionCheck",
     "PermissionDenied",
     "Person",
     "Place",
