@@ -365,13 +365,9 @@ def _item_meta(item: _Item, article: newsroom.Article, now: datetime, slug: str)
         )
     if article.version > 1:
         corrected = any(c.version == article.version for c in article.corrections)
-        meta.append(E_NAR.signal(qcode=item.qcode("sig:correction" if corrected else "sig:update", "version")))
-        meta.append(
-            E_NAR.link(
-                rel=item.qcode("irel:previousVersion", "version"),
-                residref=article.guid,
-                version=str(article.version - 1),
-                contenttype=v.MEDIA_TYPE_ITEM,
+        meta.extend(
+            version_signals(
+                item, article.guid, article.version, "sig:correction" if corrected else "sig:update", v.MEDIA_TYPE_ITEM
             )
         )
     if article.canonical_url:
@@ -382,6 +378,19 @@ def _item_meta(item: _Item, article: newsroom.Article, now: datetime, slug: str)
         )
     meta.extend(_media_link(item, image, f"media[{i}]") for i, image in enumerate(article.media))
     return E_NAR.itemMeta(*meta)
+
+
+def version_signals(item: _Item, guid: str, version: int, signal: str, media_type: str) -> list[etree._Element]:
+    """The ``signal`` of a later version and its ``irel:previousVersion`` link (items and packages)."""
+    return [
+        E_NAR.signal(qcode=item.qcode(signal, "version")),
+        E_NAR.link(
+            rel=item.qcode("irel:previousVersion", "version"),
+            residref=guid,
+            version=str(version - 1),
+            contenttype=media_type,
+        ),
+    ]
 
 
 def _located(item: _Item, place: newsroom.Place) -> etree._Element:

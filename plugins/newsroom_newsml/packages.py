@@ -28,7 +28,16 @@ from lxml import etree
 
 import newsroom
 from newsroom_newsml import vocabulary as v
-from newsroom_newsml.items import Settings, _Item, catalog_element, id_prefix_for, iso, newsroom_version, serialize
+from newsroom_newsml.items import (
+    Settings,
+    _Item,
+    catalog_element,
+    id_prefix_for,
+    iso,
+    newsroom_version,
+    serialize,
+    version_signals,
+)
 from newsroom_newsml.markup import E_NAR, Child
 
 
@@ -123,15 +132,7 @@ def _package_meta(item: _Item, edition: newsroom.Edition, now: datetime) -> list
         )
     meta.append(E_NAR.title(edition.title))
     if edition.version > 1:
-        meta.append(E_NAR.signal(qcode=item.qcode("sig:update", "version")))
-        meta.append(
-            E_NAR.link(
-                rel=item.qcode("irel:previousVersion", "version"),
-                residref=edition.guid,
-                version=str(edition.version - 1),
-                contenttype=v.MEDIA_TYPE_PACKAGE,
-            )
-        )
+        meta.extend(version_signals(item, edition.guid, edition.version, "sig:update", v.MEDIA_TYPE_PACKAGE))
     if edition.url:
         meta.append(E_NAR.link(rel=item.qcode("irel:seeAlso", "url"), href=edition.url, contenttype="text/html"))
     return meta
