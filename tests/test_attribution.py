@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsroom import (
     Article,
@@ -19,7 +22,7 @@ from newsroom import (
     obligations,
     text_satisfies,
 )
-from newsroom.attribution import unpaid
+from newsroom.attribution import unpaid, urls_in_text
 
 
 CALIBER_NOTICE = "Any use of materials is allowed only if there is a hyperlink to Caliber.az"
@@ -278,6 +281,20 @@ class TestTextSatisfies:
     )
     def test_no(self, text: str) -> None:
         assert not text_satisfies(text, site())
+
+    @settings(max_examples=500, deadline=None)
+    @given(
+        st.lists(
+            st.sampled_from(
+                ["https://", "HTTP://", "ttps://", "s://", "://", "caliber.az", "x", " ", ".", ")", '"', "/p?q=1", "ş"]
+            ),
+            max_size=14,
+        ).map("".join)
+    )
+    def test_urls_in_text_is_the_case_blind_pattern(self, text: str) -> None:
+        # The "://" search must find what a case-blind regular expression finds, no more, no less.
+        pattern = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
+        assert urls_in_text(text) == [m.group(0).rstrip(".,;:!?") for m in pattern.finditer(text)]
 
     def test_story_url_in_text(self) -> None:
         assert text_satisfies(f"Original: {STORY_URL}.", exact())

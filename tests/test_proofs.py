@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsroom import CheckReport, LinkScope, Obligation, Rendition
+from newsroom import CheckReport, LinkScope, Obligation, Rendition, text_satisfies
 from newsroom.proofs import html_links, json_strings, newsroom_check_rendition, xml_links
 from newsroom.testing import sample_article
 
@@ -14,6 +16,8 @@ from newsroom.testing import sample_article
 CALIBER = Obligation(source="Caliber.Az", url="https://caliber.az", scope=LinkScope.SITE, credit="Caliber.Az")
 KYODO = Obligation(source="Kyodo", url="https://english.kyodonews.net", scope=LinkScope.SITE, credit="Kyodo")
 ARTICLE = sample_article()
+SITE = CALIBER
+URLISH = ["https://caliber.az", "HTTPS://www.Caliber.az/x", "https://evil.com/?u=https://caliber.az", "http://a.b"]
 
 
 def check(content: str | bytes, media_type: str, owed: tuple[Obligation, ...] = (CALIBER,)) -> CheckReport | None:
@@ -184,6 +188,46 @@ class TestJson:
     def test_json_lines(self) -> None:
         lines = '{"a": "x"}\n\n{"b": "https://caliber.az"}\n'
         assert proves(lines, "application/x-ndjson")
+
+    @pytest.mark.parametrize(
+        ("text", "paid"),
+        [
+            # Escapes the text search cannot read: the walk over decoded values still finds them.
+            ('{"source": "https:\\/\\/caliber.az"}', True),
+            ('{"source": "\\u0068ttps://caliber.az"}', True),
+            ('{"source": "https://caliber\\u002eaz"}', True),
+            # A key is no value, however it is spaced or whatever it holds.
+            ('{"https://caliber.az" : "x"}', False),
+            ('{"https://caliber.az \\" quoted": 1}', False),
+            ('{"https://caliber.az"\n:\t"x"}', False),
+            # A value after a key that holds the URL, and an escaped quote before the URL.
+            ('{"https://caliber.az/x": "https://caliber.az"}', True),
+            ('{"q": "say \\"https://caliber.az\\" now"}', True),
+            ('{"q": "https://caliber.az.evil.com", "r": "https://evil.com/?u=https://caliber.az"}', False),
+        ],
+    )
+    def test_text_search_and_walk_agree(self, text: str, paid: bool) -> None:
+        assert json.loads(text)  # each case is valid JSON
+        assert proves(text, "application/json") is paid
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.sampled_from(URLISH) | st.text(max_size=8),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(st.sampled_from(URLISH) | st.text(max_size=5), inner, max_size=4)
+            ),
+            max_leaves=12,
+        ),
+        st.booleans(),
+        st.booleans(),
+    )
+    def test_same_as_walking_every_value(self, value: object, ascii_only: bool, indent: bool) -> None:
+        # The fast path (a search of the text) must give the walk's answer for any document.
+        text = json.dumps(value, ensure_ascii=ascii_only, indent=2 if indent else None)
+        walked = any(text_satisfies(s, SITE) for s in json_strings(value))
+        assert proves(text, "application/json") is walked
 
     def test_json_strings_skips_keys(self) -> None:
         assert list(json_strings({"k": ["a", {"k2": "b"}, 3], "k3": "c"})) == ["a", "b", "c"]

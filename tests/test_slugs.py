@@ -7,9 +7,10 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from slugify import slugify
 
 from newsroom import make_slug, unique_slug
-from newsroom.slugs import DEFAULT_MAX_LENGTH
+from newsroom.slugs import DEFAULT_MAX_LENGTH, _ascii_slug
 
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -71,6 +72,19 @@ class TestMakeSlug:
         assert slug == "" or SLUG.fullmatch(slug)
         full = make_slug(text, max_length=UNCAPPED)
         assert slug == capped_at_word(full, limit)
+
+    @settings(max_examples=500, deadline=None)
+    @given(
+        st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=120)
+        | st.text(alphabet="aZ09 ,.'-_/&#;:!?\"\t", max_size=60),
+        st.integers(1, 100),
+    )
+    def test_ascii_fast_path_is_slugify(self, text: str, limit: int) -> None:
+        # ASCII text skips python-slugify; the result must be slugify's to the character.
+        expected = slugify(text, max_length=limit, word_boundary=True, save_order=True)
+        assert make_slug(text, max_length=limit) == expected
+        if "&" not in text:
+            assert _ascii_slug(text, limit) == expected
 
 
 class TestUniqueSlug:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
+
+import orjson
 
 import newsroom
 
@@ -87,7 +89,7 @@ class JsonLinesReader:
             if not raw.strip():
                 continue
             try:
-                data = json.loads(raw)
+                data = _parse_line(raw)
             except json.JSONDecodeError as exc:
                 yield newsroom.ReadError(f"not JSON: {exc.msg} (column {exc.colno})", source=source, line=number)
                 continue
@@ -98,6 +100,18 @@ class JsonLinesReader:
                 yield newsroom.from_dict(data)
             except newsroom.ValidationError as exc:
                 yield newsroom.ReadError(str(exc), source=source, line=number)
+
+
+def _parse_line(raw: bytes) -> Any:
+    """One line's JSON: orjson, several times faster; the standard library's error when it fails.
+
+    The standard library names the problem in the words users search for ("Expecting property
+    name enclosed in double quotes"), so a bad line is parsed again by it to get that message.
+    """
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 @newsroom.hookimpl

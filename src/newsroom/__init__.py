@@ -41,6 +41,7 @@ from newsroom.attribution import (
     href_satisfies,
     obligations,
     text_satisfies,
+    urls_in_text,
 )
 from newsroom.audit import AuditReport, verify
 from newsroom.converting import ConvertResult, ConvertStatus, FailureStage, OutputLayout, OutputResult, convert
@@ -230,6 +231,7 @@ __all__ = [
     "unschedule",
     "unspike",
     "update",
+    "urls_in_text",
     "validate_document",
     "verify",
     "workflow_mermaid",

@@ -347,7 +347,7 @@ def export(
     owed = obligations(article)
     context = ExportContext(
         now=now,
-        attribution=attribution_lines(article),
+        attribution=attribution_lines(article, owed),
         owed=owed,
         options=options or {},
         actor=actor,
@@ -373,20 +373,21 @@ def export(
     if used - rendition.overrides:
         rendition = attrs.evolve(rendition, overrides=rendition.overrides | used)
     _check(host, rendition, prepared, owed)
-    host.export_done(
-        ExportRecord(
-            guid=article.guid,
-            version=article.version,
-            state=article.state,
-            format=format,
-            at=now,
-            sha256=rendition.sha256,
-            actor=actor.name if actor else None,
-            overrides=used,
-            content_hash=sealed,
-            history_head=article.history[-1].entry_hash if article.history else "",
+    if host.wants_export_records:  # the record (and the content's hash) only for someone who listens
+        host.export_done(
+            ExportRecord(
+                guid=article.guid,
+                version=article.version,
+                state=article.state,
+                format=format,
+                at=now,
+                sha256=rendition.sha256,
+                actor=actor.name if actor else None,
+                overrides=used,
+                content_hash=sealed,
+                history_head=article.history[-1].entry_hash if article.history else "",
+            )
         )
-    )
     return rendition
 
 

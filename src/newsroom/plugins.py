@@ -232,6 +232,11 @@ class PluginHost:
         results = self.pm.hook.newsroom_check_rendition(rendition=rendition, article=article, owed=owed)
         return [r for r in results if r is not None]
 
+    @property
+    def wants_export_records(self) -> bool:
+        """Whether any plugin implements ``newsroom_export_done`` (else no record need be made)."""
+        return bool(self.pm.hook.newsroom_export_done.get_hookimpls())
+
     def export_done(self, record: ExportRecord) -> None:
         """Tell every ``newsroom_export_done`` implementation about a finished export."""
         self.pm.hook.newsroom_export_done(record=record)

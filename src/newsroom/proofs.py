@@ -17,14 +17,14 @@ no network, no DTDs, no entity expansion.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import orjson
 from lxml import etree, html
 
 from newsroom.articles import Article
-from newsroom.attribution import Obligation, text_satisfies, unpaid
+from newsroom.attribution import Obligation, text_satisfies, unpaid, url_spans
 from newsroom.exporting import CheckReport, Rendition, Violation
 from newsroom.hookspecs import hookimpl
 
@@ -75,17 +75,66 @@ def xml_links(content: bytes) -> Iterator[str]:
                 yield href
 
 
-def json_strings(value: Any) -> Iterator[str]:
+def json_strings(value: Any) -> list[str]:
     """Every string in a JSON value, keys excluded, in document order."""
-    stack = [value]  # one loop, no recursion: a story's JSON has hundreds of values
+    return _strings(value, "")
+
+
+def _strings(value: Any, needle: str) -> list[str]:
+    """The strings in a JSON value that contain ``needle``, keys excluded, in document order.
+
+    One loop over a stack, no recursion and no generator: a story's JSON has hundreds of
+    values, and the proof runs after every export.
+    """
+    out: list[str] = []
+    stack = [value]
+    pop, push = stack.pop, stack.extend
     while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(reversed(item.values()))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            if needle in item:
+                out.append(item)
+        elif kind is dict:
+            push(reversed(item.values()))
+        elif kind is list:
+            push(reversed(item))
+        elif isinstance(item, str):  # a str subclass, from a hand-made value
+            if needle in item:
+                out.append(item)
+        elif isinstance(item, Mapping):
+            push(reversed(list(item.values())))
+        elif isinstance(item, (list, tuple)):
+            push(reversed(item))
+    return out
+
+
+# The rest of a JSON string literal from inside it, and the ":" that would make it an object key.
+_REST_OF_STRING = re.compile(r'(?:[^"\\]|\\.)*"[ \t\r\n]*(:?)')
+
+
+def _json_unpaid(rendition: Rendition, owed: tuple[Obligation, ...]) -> tuple[Obligation, ...]:
+    r"""The obligations no string value of a JSON (or JSON Lines) rendition pays.
+
+    Every document is parsed (a malformed one raises). The URLs are first looked for in the
+    text itself: a URL with no backslash in it reads the same in the text as in the decoded
+    string, and in valid JSON it can only sit inside a string literal, which is a value unless a
+    ``:`` follows it. Only an obligation that search leaves unpaid costs a walk over the decoded
+    values, so an escaped URL (``https:\/\/...``) still counts.
+    """
+    text = rendition.content.decode("utf-8")
+    lines = text.splitlines() if rendition.media_type.startswith("application/x-ndjson") else [text]
+    documents = [orjson.loads(line) for line in lines if line.strip()]
+    found = []
+    for end, url in url_spans(text):
+        rest = _REST_OF_STRING.match(text, end) if "\\" not in url else None
+        if rest is not None and not rest.group(1):
+            found.append(url)
+    missing = unpaid(found, owed)
+    if missing:
+        strings = [s for doc in documents for s in _strings(doc, "://")]
+        missing = tuple(o for o in missing if not any(text_satisfies(s, o) for s in strings))
+    return missing
 
 
 def _report(checker: str, missing: tuple[Obligation, ...], medium: str) -> CheckReport:
@@ -128,12 +177,7 @@ def newsroom_check_rendition(
         if kind == "xml":
             return _report(checker, unpaid(xml_links(rendition.content), owed), "document's link and a elements")
         if kind == "json":
-            text = rendition.content.decode("utf-8")
-            lines = text.splitlines() if rendition.media_type.startswith("application/x-ndjson") else [text]
-            # Only strings that hold a URL can pay an obligation: skip the body text quickly.
-            strings = [s for line in lines if line.strip() for s in json_strings(orjson.loads(line)) if "://" in s]
-            missing = tuple(o for o in owed if not any(text_satisfies(s, o) for s in strings))
-            return _report(checker, missing, "JSON's values")
+            return _report(checker, _json_unpaid(rendition, owed), "JSON's values")
         text = rendition.content.decode("utf-8")
         return _report(checker, tuple(o for o in owed if not text_satisfies(text, o)), "text")
     except (etree.LxmlError, ValueError) as exc:  # syntax errors, "Document is empty", bad UTF-8

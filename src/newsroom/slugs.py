@@ -8,9 +8,10 @@ library made it.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Collection
 
-from slugify import slugify
+from slugify import slugify, smart_truncate
 
 
 __all__ = ["DEFAULT_MAX_LENGTH", "make_slug", "unique_slug"]
@@ -44,7 +45,28 @@ def make_slug(text: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
 def _slug(text: str, max_length: int) -> str:
     # Cached: a bulk run asks for the same story's slug several times (file name, output
     # name), and names of sections and people recur across stories.
+    if text.isascii() and "&" not in text:
+        return _ascii_slug(text, max_length)
     return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True, replacements=_REPLACEMENTS))
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d)")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _ascii_slug(text: str, max_length: int) -> str:
+    """python-slugify's result for ASCII text with no ``&`` (no entities), in a fifth of the time.
+
+    What slugify does to such text comes down to this: quotes and every other run of
+    characters but letters and digits become one dash, a comma between digits goes
+    ("1,000" is "1000"), and the result is cut at a word boundary. A property test holds the
+    two equal.
+    """
+    text = text.lower()
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    text = _NOT_ALNUM.sub("-", text).strip("-")
+    return str(smart_truncate(text, max_length, word_boundary=True, separator="-", save_order=True))
 
 
 def unique_slug(slug: str, existing: Collection[str], *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
