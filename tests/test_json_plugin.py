@@ -65,6 +65,7 @@ class TestExporter:
     def test_every_valid_story(self, story: Article) -> None:
         rendition = check_exporter("json", story, host=HOST)
         assert newsroom.loads(rendition.content) == story
+        assert rendition.content == (newsroom.dumps(story, indent=2) + "\n").encode("utf-8")  # the same bytes
 
 
 class TestJsonReader:
