@@ -38,6 +38,7 @@ __all__ = [
     "attribution_lines",
     "host_of",
     "href_satisfies",
+    "iter_url_spans",
     "obligations",
     "text_satisfies",
     "unpaid",
@@ -243,16 +244,22 @@ def attribution_lines(article: Article, owed: tuple[Obligation, ...] | None = No
 
 def href_satisfies(href: str, obligation: Obligation) -> bool:
     """Whether a hyperlink target pays ``obligation``."""
+    return _pays(href, obligation.url, obligation.scope)
+
+
+@functools.lru_cache(maxsize=8192)
+def _pays(href: str, url: str, scope: LinkScope) -> bool:
+    # Cached: a bulk run checks the same links (a publisher's home page) story after story.
     href = href.strip()
     if not href.lower().startswith(("http://", "https://")):
         return False
     try:
-        if obligation.scope is LinkScope.STORY:
-            return _norm_url(href) == _norm_url(obligation.url)
+        if scope is LinkScope.STORY:
+            return _norm_url(href) == _norm_url(url)
         host = host_of(href)
     except ValueError:  # a malformed link (e.g. "https://[x") pays nothing, and must not stop the check
         return False
-    want = obligation.host
+    want = host_of(url)
     return host == want or host.endswith("." + want)
 
 
@@ -278,7 +285,11 @@ def urls_in_text(text: str) -> list[str]:
 
 def url_spans(text: str) -> list[tuple[int, str]]:
     """Like :func:`urls_in_text`, with where each URL's printed run of characters ends in ``text``."""
-    out: list[tuple[int, str]] = []
+    return list(iter_url_spans(text))
+
+
+def iter_url_spans(text: str) -> Iterator[tuple[int, str]]:
+    """:func:`url_spans` one at a time, so a search can stop at the first URL that will do."""
     at = text.find("://")
     while at != -1:
         if text[at - 5 : at].lower() == "https":
@@ -293,9 +304,8 @@ def url_spans(text: str) -> list[tuple[int, str]]:
             at = text.find("://", at + 3)
             continue
         end = tail.end()
-        out.append((end, text[start:end].rstrip(_TRAILING)))
+        yield end, text[start:end].rstrip(_TRAILING)
         at = text.find("://", end)
-    return out
 
 
 def text_satisfies(text: str, obligation: Obligation) -> bool:

@@ -24,7 +24,7 @@ import orjson
 from lxml import etree, html
 
 from newsroom.articles import Article
-from newsroom.attribution import Obligation, text_satisfies, unpaid, url_spans
+from newsroom.attribution import Obligation, iter_url_spans, text_satisfies, unpaid
 from newsroom.exporting import CheckReport, Rendition, Violation
 from newsroom.hookspecs import hookimpl
 
@@ -110,7 +110,7 @@ def _strings(value: Any, needle: str) -> list[str]:
 
 
 # The rest of a JSON string literal from inside it, and the ":" that would make it an object key.
-_REST_OF_STRING = re.compile(r'(?:[^"\\]|\\.)*"[ \t\r\n]*(:?)')
+_REST_OF_STRING = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"[ \t\r\n]*(:?)')
 
 
 def _json_unpaid(rendition: Rendition, owed: tuple[Obligation, ...]) -> tuple[Obligation, ...]:
@@ -125,12 +125,15 @@ def _json_unpaid(rendition: Rendition, owed: tuple[Obligation, ...]) -> tuple[Ob
     text = rendition.content.decode("utf-8")
     lines = text.splitlines() if rendition.media_type.startswith("application/x-ndjson") else [text]
     documents = [orjson.loads(line) for line in lines if line.strip()]
-    found = []
-    for end, url in url_spans(text):
+    missing = owed
+    if not missing:
+        return ()
+    for end, url in iter_url_spans(text):  # in document order, until every obligation is paid
         rest = _REST_OF_STRING.match(text, end) if "\\" not in url else None
         if rest is not None and not rest.group(1):
-            found.append(url)
-    missing = unpaid(found, owed)
+            missing = unpaid((url,), missing)
+            if not missing:
+                return ()
     if missing:
         strings = [s for doc in documents for s in _strings(doc, "://")]
         missing = tuple(o for o in missing if not any(text_satisfies(s, o) for s in strings))
