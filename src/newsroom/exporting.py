@@ -30,7 +30,7 @@ from newsroom.articles import Article, Paragraph
 from newsroom.attribution import AttributionLine, Obligation, attribution_lines, obligations
 from newsroom.errors import AttributionError, ExportError, ProtectedContentError, ReadError, RenditionCheckError
 from newsroom.inline import InlineText
-from newsroom.states import Actor, PublishState
+from newsroom.states import LOCKED_STATES, Actor, PublishState
 from newsroom.validators import str_set
 
 
@@ -420,11 +420,10 @@ def _sealed_content(article: Article, exporter: Exporter) -> str:
     update or correct; one edited any other way is refused by every format, so what goes out
     is always what the history recorded. Drafts and stories without a sealed history pass.
     """
-    from newsroom import audit
-    from newsroom.states import LOCKED_STATES
-
     if article.state not in LOCKED_STATES or not article.history or not article.history[-1].content_hash:
         return ""
+    from newsroom import audit  # here: audit imports this module's neighbours
+
     recorded = article.history[-1].content_hash
     if audit.content_hash(article) != recorded:
         i = len(article.history) - 1
