@@ -89,6 +89,49 @@ class TestHtml:
     def test_hidden_or_wrong_link_fails(self, body: str) -> None:
         assert not proves(page(body), "text/html")
 
+    @pytest.mark.parametrize(
+        "body",
+        [
+            f'<span class="sr-only">{LINK}</span>',
+            f'<div class="note Visually-Hidden">{LINK}</div>',
+            f'<p class="d-none d-print-block">{LINK}</p>',
+            f'<div style="opacity: 0">{LINK}</div>',
+            f'<div style="font-size:0px;">{LINK}</div>',
+            f'<div style="position:absolute; left:-9999px">{LINK}</div>',
+            f'<div style="clip: rect(0 0 0 0); position: absolute">{LINK}</div>',
+        ],
+    )
+    def test_hiding_classes_and_styles_fail(self, body: str) -> None:
+        assert not proves(page(body), "text/html")
+
+    @pytest.mark.parametrize(
+        ("css", "body"),
+        [
+            (".credit { display: none }", f'<p class="credit">{LINK}</p>'),
+            ("footer a{visibility:hidden}", f"<footer>{LINK}</footer>"),
+            ("/* x */ #src, .other { opacity: 0; }", f'<p id="src">{LINK}</p>'),
+            ("@media screen { .m { display:none } }", f'<div class="m">{LINK}</div>'),
+            ("@supports (display: grid) { .g { clip-path: inset(50%) } }", f'<div class="g">{LINK}</div>'),
+            ('@charset "utf-8"; @import url(x.css); a[href*="caliber"] { display: none }', f"<p>{LINK}</p>"),
+        ],
+    )
+    def test_rules_of_the_pages_own_sheets_fail(self, css: str, body: str) -> None:
+        assert not proves(page(body, head=f"<style>{css}</style>"), "text/html")
+
+    @pytest.mark.parametrize(
+        ("css", "body"),
+        [
+            ("@media print { .credit { display: none } }", f'<p class="credit">{LINK}</p>'),
+            (".credit:hover { display: none }", f'<p class="credit">{LINK}</p>'),
+            (".credit::after { display: none }", f'<p class="credit">{LINK}</p>'),
+            (".credit { opacity: 0.5; font-size: 0.8em }", f'<p class="credit">{LINK}</p>'),
+            (".other { display: none }", f'<p class="credit">{LINK}</p>'),
+            ("p > { broken", f"<p>{LINK}</p>"),
+        ],
+    )
+    def test_rules_that_do_not_hide_it_pass(self, css: str, body: str) -> None:
+        assert proves(page(body, head=f"<style>{css}</style>"), "text/html")
+
     def test_link_in_head_fails(self) -> None:
         head = '<link rel="canonical" href="https://caliber.az"><meta property="og:url" content="https://caliber.az">'
         assert not proves(page("<p>text</p>", head=head), "text/html")

@@ -4,7 +4,10 @@ Registered as a built-in plugin implementing ``newsroom_check_rendition``. It re
 
 - HTML (``text/html``): a *visible* ``<a href>`` to the required host: not in a comment,
   ``<head>``, ``<template>``, ``<noscript>`` or ``<script>``, not under ``hidden``,
-  ``aria-hidden="true"`` or an inline ``display:none`` / ``visibility:hidden``, and with text;
+  ``aria-hidden="true"``, a hiding style (``display:none``, ``visibility:hidden``,
+  ``opacity:0``, ``font-size:0``, clipping or moving it off-screen) given inline or by a rule
+  of the page's own ``<style>`` sheets, or a well-known hiding class (``sr-only``,
+  ``visually-hidden``, ``d-none``...), and with text;
 - XML (``*/xml``, ``*+xml``): an element named ``a`` or ``link`` (any namespace) whose
   ``href`` points there;
 - JSON (``*/json``, ``*+json``): a string value that is or contains the URL;
@@ -29,10 +32,42 @@ from newsroom.exporting import CheckReport, Rendition, Violation
 from newsroom.hookspecs import hookimpl
 
 
-__all__ = ["html_links", "json_strings", "safe_xml_parser", "xml_links"]
+__all__ = ["HIDING_CLASSES", "html_links", "json_strings", "safe_xml_parser", "xml_links"]
 
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Declarations that take an element out of sight. One is enough, wherever it is in the block.
+_HIDDEN_STYLE = re.compile(
+    r"(?<![\w-])(?:"
+    r"display\s*:\s*none"
+    r"|visibility\s*:\s*(?:hidden|collapse)"
+    r"|opacity\s*:\s*0*(?:\.0+)?\s*(?:;|!|$)"
+    r"|font-size\s*:\s*0*(?:\.0+)?(?:px|em|rem|pt|%)?\s*(?:;|!|$)"
+    r"|clip\s*:\s*rect\(\s*0"
+    r"|clip-path\s*:\s*inset\(\s*(?:50%|100%)"
+    r"|(?:left|top|right|text-indent)\s*:\s*-\d{3,}"
+    r"|transform\s*:\s*scale\(\s*0\s*\)"
+    r")",
+    re.IGNORECASE,
+)
 _INVISIBLE_TAGS = frozenset({"head", "template", "noscript", "script", "style", "title"})
+# Utility classes that hide an element in the common CSS frameworks (Bootstrap, Tailwind,
+# Foundation, WordPress, HTML5 Boilerplate). Their sheets are usually external, so the names are
+# taken at their word.
+HIDING_CLASSES: frozenset[str] = frozenset(
+    {
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "show-for-sr",
+        "element-invisible",
+        "hidden",
+        "d-none",
+        "invisible",
+        "is-hidden",
+        "hide",
+    }
+)
+"""Class names the HTML proof treats as hiding an element, whatever the page's stylesheets say."""
 
 
 def safe_xml_parser() -> etree.XMLParser:
@@ -40,16 +75,85 @@ def safe_xml_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-def _hidden(el: Any) -> bool:
+def _hidden(el: Any, by_sheet: set[Any]) -> bool:
     for node in (el, *el.iterancestors()):
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag.lower() in _INVISIBLE_TAGS:
+        if tag.lower() in _INVISIBLE_TAGS or node in by_sheet:
             return True
         if node.get("hidden") is not None or (node.get("aria-hidden") or "").lower() == "true":
             return True
         if _HIDDEN_STYLE.search(node.get("style") or ""):
             return True
+        classes = node.get("class")
+        if classes and not HIDING_CLASSES.isdisjoint(classes.lower().split()):
+            return True
     return False
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+
+
+def _hiding_rules(css: str) -> Iterator[str]:
+    """The selectors of the rules in a stylesheet that hide what they select.
+
+    Rules inside ``@media print`` (and other media that are not a screen) are left out: they do
+    not hide anything on the page a reader sees. Other at-rules (``@media screen``,
+    ``@supports``...) are read through.
+    """
+    css = _CSS_COMMENT.sub(" ", css)
+    other_media: list[bool] = []  # one per open at-rule block: whether it is for other media
+    at = start = 0
+    while at < len(css):
+        char = css[at]
+        if char == "{":
+            prelude = css[start:at].strip()
+            outer = bool(other_media and other_media[-1])
+            if prelude.startswith("@"):
+                other_media.append(outer or _not_screen(prelude))
+                at = start = at + 1
+                continue
+            end = css.find("}", at)
+            if end == -1:
+                return
+            if not outer and _HIDDEN_STYLE.search(css[at + 1 : end] + ";"):
+                yield from (sel.strip() for sel in prelude.split(",") if sel.strip())
+            at = start = end + 1
+            continue
+        if char == "}":
+            if other_media:
+                other_media.pop()
+            start = at + 1
+        elif char == ";":  # the end of @import, @charset...
+            start = at + 1
+        at += 1
+
+
+def _not_screen(prelude: str) -> bool:
+    """Whether an at-rule's block applies to other media only (``@media print``, ``speech``...)."""
+    text = prelude.lower()
+    if not text.startswith("@media"):
+        return False
+    media = text.removeprefix("@media")
+    return not any(word in media for word in ("screen", "all", "(")) and media.strip() != ""
+
+
+def _hidden_by_sheets(doc: Any) -> set[Any]:
+    """The elements the page's own ``<style>`` sheets hide (external sheets are not fetched)."""
+    from cssselect import HTMLTranslator, SelectorError
+    from cssselect.xpath import ExpressionError
+
+    hidden: set[Any] = set()
+    translator = HTMLTranslator()
+    for style in doc.iter("style"):
+        for selector in _hiding_rules(style.text or ""):
+            if "::" in selector:  # a pseudo-element hides generated content, not the element
+                continue
+            try:
+                path = translator.css_to_xpath(selector)
+            except (SelectorError, ExpressionError):  # :hover and the like: hidden only now and then
+                continue
+            hidden.update(el for el in doc.xpath(path) if isinstance(el.tag, str))
+    return hidden
 
 
 def html_links(content: bytes) -> Iterator[str]:
@@ -57,9 +161,10 @@ def html_links(content: bytes) -> Iterator[str]:
     if not content.strip():
         return
     doc = html.document_fromstring(content)
+    by_sheet = _hidden_by_sheets(doc)
     for a in doc.iter("a"):
         href = a.get("href")
-        if href and not _hidden(a) and (a.text_content().strip() or a.find(".//img") is not None):
+        if href and not _hidden(a, by_sheet) and (a.text_content().strip() or a.find(".//img") is not None):
             yield href
 
 
