@@ -14,6 +14,7 @@ from newsroom import (
     BlockQuote,
     Concept,
     Correction,
+    CorrectionKind,
     Dateline,
     Edition,
     Embed,
@@ -294,6 +295,16 @@ class TestArticleRejectsBadInput:
             story(urgency=0)
         assert isinstance(info.value, newsroom.NewsroomError)
 
+    def test_enum_fields_take_their_values_and_members(self) -> None:
+        for value in ("retraction", CorrectionKind.RETRACTION):
+            assert Correction(kind=value, text="x", at=AWARE).kind is CorrectionKind.RETRACTION
+
+    @pytest.mark.parametrize("tag", ["en", "en-GB", "az-Latn-AZ", "x-private"])
+    def test_a_language_tag_seen_before_is_still_checked_the_same(self, tag: str) -> None:
+        assert story(language=tag).language == tag
+        assert story(language=tag).language == tag  # the second time from the set of tags seen
+        raises_at("language", "BCP 47", lambda: story(language=tag + "-"))
+
     def test_unknown_keyword_is_a_type_error(self) -> None:
         with pytest.raises(TypeError, match="colour"):
             story(colour="red")
@@ -315,6 +326,9 @@ BAD_VALUES: list[tuple[str, Any, str, str]] = [
     ("place country", lambda: Place(name="X", country="J1"), "country", "'J1'"),
     ("concept code", lambda: Concept(code="medtop 1", label="x"), "code", "'medtop 1'"),
     ("correction kind", lambda: Correction(kind="erratum", text="x", at=AWARE), "kind", "'erratum'"),
+    ("correction kind list", lambda: Correction(kind=["x"], text="x", at=AWARE), "kind", "['x'] is not one of"),
+    ("correction kind case", lambda: Correction(kind="Correction", text="x", at=AWARE), "kind", "'Correction'"),
+    ("source role", lambda: Source(name="S", role=1), "role", "1 is not one of: source, via"),
     ("dateline date", lambda: Dateline(place="X", date="today"), "date", "'today'"),
     ("section slug", lambda: Section(name="World", slug="world news"), "slug", "'world news'"),
     ("source home", lambda: Source(name="S", home="caliber.az"), "home", "'caliber.az'"),

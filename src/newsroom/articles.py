@@ -509,9 +509,12 @@ def join_names(names: Iterable[str], language: str = "en") -> str:
     return sep.join(listed[:-1]) + last_sep + listed[-1]
 
 
+_NO_EXTRA: Mapping[str, str] = MappingProxyType({})
+
+
 def _to_extra(value: Mapping[str, Any] | None) -> Mapping[str, str]:
-    if value is None:
-        return MappingProxyType({})
+    if value is None or (type(value) is dict and not value):
+        return _NO_EXTRA  # read-only, so one empty mapping serves every story
     if not isinstance(value, Mapping):
         raise ValidationError("extra", f"must be a mapping of names to text, not {type(value).__name__}")
     out: dict[str, str] = {}

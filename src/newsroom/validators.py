@@ -192,6 +192,13 @@ def enum_value(cls: type[E], value: object, path: str) -> E:
     if isinstance(value, cls):
         return value
     try:
+        # The members by value, as Enum keeps them: a dictionary hit instead of Enum's __call__.
+        member = cls._value2member_map_.get(value)
+    except TypeError:  # an unhashable value is no member
+        member = None
+    if member is not None:
+        return member  # type: ignore[return-value]
+    try:
         return cls(value)
     except ValueError:
         listed = ", ".join(str(m.value) for m in cls)
@@ -256,5 +263,12 @@ def min_items(count: int) -> Callable[[Any, Any, Any], None]:
 
 def bcp47(_inst: object, attr: Any, value: Any) -> None:
     """The value is a well-formed BCP 47 language tag such as ``en``, ``en-GB`` or ``az-Latn``."""
+    if type(value) is str and value in _GOOD_TAGS:  # the few tags a newsroom uses, seen before
+        return
     if not isinstance(value, str) or not _BCP47.match(value):
         raise ValidationError(attr.name, f"{value!r} is not a BCP 47 language tag (e.g. 'en', 'ru', 'en-GB')")
+    if len(_GOOD_TAGS) < 1024:  # noqa: PLR2004 - a bound, so odd inputs cannot grow it without end
+        _GOOD_TAGS.add(value)
+
+
+_GOOD_TAGS: set[str] = set()
