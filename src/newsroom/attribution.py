@@ -292,9 +292,9 @@ def iter_url_spans(text: str) -> Iterator[tuple[int, str]]:
     """:func:`url_spans` one at a time, so a search can stop at the first URL that will do."""
     at = text.find("://")
     while at != -1:
-        if text[at - 5 : at].lower() == "https":
+        if at >= 5 and text[at - 5 : at].lower() == "https":  # noqa: PLR2004 - len("https")
             start = at - 5
-        elif text[at - 4 : at].lower() == "http":
+        elif at >= 4 and text[at - 4 : at].lower() == "http":  # noqa: PLR2004 - len("http")
             start = at - 4
         else:
             at = text.find("://", at + 3)
