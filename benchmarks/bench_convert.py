@@ -107,7 +107,7 @@ def throughput(tmp: Path, quick: bool, *, publish: bool = False) -> Result:
             newsroom.dumps(newsroom.from_dict(json.loads(line)), indent=2)
 
     base = case = float("inf")
-    for _ in range(2 if quick else 3):  # alternately, so a burst of other work does not land on one side only
+    for _ in range(2 if quick else 5):  # alternately, so a burst of other work does not land on one side only
         base = min(base, best_of(baseline, repeat=1))
         case = min(case, convert_seconds(source, tmp / "out-throughput", jobs=1))
     per_second = len(lines) / case
