@@ -91,6 +91,7 @@ def _hidden(el: Any, by_sheet: set[Any]) -> bool:
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+_CSS_PUNCTUATION = re.compile(r"[{};]")
 
 
 def _hiding_rules(css: str) -> Iterator[str]:
@@ -102,30 +103,27 @@ def _hiding_rules(css: str) -> Iterator[str]:
     """
     css = _CSS_COMMENT.sub(" ", css)
     other_media: list[bool] = []  # one per open at-rule block: whether it is for other media
-    at = start = 0
-    while at < len(css):
+    start = 0
+    while (found := _CSS_PUNCTUATION.search(css, start)) is not None:  # from one brace or ";" to the next
+        at = found.start()
         char = css[at]
         if char == "{":
             prelude = css[start:at].strip()
             outer = bool(other_media and other_media[-1])
             if prelude.startswith("@"):
                 other_media.append(outer or _not_screen(prelude))
-                at = start = at + 1
+                start = at + 1
                 continue
             end = css.find("}", at)
             if end == -1:
                 return
             if not outer and _HIDDEN_STYLE.search(css[at + 1 : end] + ";"):
                 yield from (sel.strip() for sel in prelude.split(",") if sel.strip())
-            at = start = end + 1
+            start = end + 1
             continue
-        if char == "}":
-            if other_media:
-                other_media.pop()
-            start = at + 1
-        elif char == ";":  # the end of @import, @charset...
-            start = at + 1
-        at += 1
+        if char == "}" and other_media:
+            other_media.pop()
+        start = at + 1  # after "}" or the ";" that ends @import, @charset...
 
 
 def _not_screen(prelude: str) -> bool:
