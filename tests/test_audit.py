@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import attrs
 import pytest
@@ -79,7 +80,7 @@ class TestTampering:
         [{"headline": "Edited after publication"}, {"body": ["Entirely new text."]}, {"urgency": 1}, {"version": 9}],
         ids=["headline", "body", "urgency", "version"],
     )
-    def test_edited_published_content(self, chain: Article, change: dict[str, object]) -> None:
+    def test_edited_published_content(self, chain: Article, change: dict[str, Any]) -> None:
         report = verify(attrs.evolve(chain, **change))
         assert not report.ok
         assert report.index == len(chain.history) - 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,14 @@ from newsroom.testing import EDITOR, FixedClock, sample_article
 def history_of_five(clock: FixedClock, steps: int = 5) -> newsroom.Article:
     """submit, approve, publish, update, correct: five entries, version 3 (or the first ``steps``)."""
     story = sample_article(clock=clock)
-    for verb, kwargs in [
+    verbs: list[tuple[Callable[..., newsroom.Article], dict[str, str]]] = [
         (newsroom.submit, {}),
         (newsroom.approve, {"note": "Fine by the desk"}),
         (newsroom.publish, {}),
         (newsroom.update, {"deck": "A new deck"}),
         (newsroom.correct, {"text": "A name was misspelt.", "headline": "Corrected headline"}),
-    ][:steps]:
+    ]
+    for verb, kwargs in verbs[:steps]:
         clock.advance(minutes=10)
         story = verb(story, actor=EDITOR, clock=clock, **kwargs)
     return story

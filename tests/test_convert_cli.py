@@ -40,7 +40,7 @@ def jsonl(path: Path, count: int, bad: dict[int, str] | None = None) -> Path:
     return path
 
 
-def test_seed_to_json_yields_the_page_facts(tmp_path: Path, capsys) -> None:
+def test_seed_to_json_yields_the_page_facts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seed = need_shared("seeds", "000_cf31b5b404e68b4a.txt")
     assert cli("convert", seed, "--to", "json", "--out", tmp_path / "out") == 0
     assert "done 1, skipped 0, failed 0" in capsys.readouterr().out
@@ -70,7 +70,7 @@ def test_seed_to_json_yields_the_page_facts(tmp_path: Path, capsys) -> None:
     assert [o.host for o in newsroom.obligations(story)] == ["caliber.az"]
 
 
-def test_failures_give_exit_status_1_and_name_the_line(tmp_path: Path, capsys) -> None:
+def test_failures_give_exit_status_1_and_name_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = jsonl(tmp_path / "in.jsonl", 5, {2: "{oops"})
     report = tmp_path / "report.json"
     status = cli(
@@ -85,7 +85,7 @@ def test_failures_give_exit_status_1_and_name_the_line(tmp_path: Path, capsys) -
     assert len(list((tmp_path / "out").glob("*.json"))) == 5
 
 
-def test_quiet_prints_only_failures(tmp_path: Path, capsys) -> None:
+def test_quiet_prints_only_failures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = jsonl(tmp_path / "in.jsonl", 3)
     assert cli("convert", source, "--to", "all", "--out", tmp_path / "out", "--quiet") == 0
     captured = capsys.readouterr()
@@ -94,7 +94,7 @@ def test_quiet_prints_only_failures(tmp_path: Path, capsys) -> None:
     assert len(list((tmp_path / "out").iterdir())) == 3 * len(formats)
 
 
-def test_skip_force_and_fail_fast_flags(tmp_path: Path, capsys) -> None:
+def test_skip_force_and_fail_fast_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = jsonl(tmp_path / "in.jsonl", 4, {1: "[1]"})
     out = tmp_path / "out"
     assert cli("convert", source, "--to", "json", "--out", out, "--jobs", "1") == 1
@@ -106,7 +106,7 @@ def test_skip_force_and_fail_fast_flags(tmp_path: Path, capsys) -> None:
     assert "done 1, skipped 0, failed 1" in capsys.readouterr().out
 
 
-def test_layout_reader_and_reader_options(tmp_path: Path, capsys) -> None:
+def test_layout_reader_and_reader_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     odd = tmp_path / "page.scraped"
     odd.write_bytes((DATA / "en_late_night_zone.txt").read_bytes())
     out = tmp_path / "out"
@@ -120,7 +120,7 @@ def test_layout_reader_and_reader_options(tmp_path: Path, capsys) -> None:
     assert "no exporter named 'nope'" in capsys.readouterr().err
 
 
-def test_scheduler_runs_on_a_dask_cluster(tmp_path: Path, capsys) -> None:
+def test_scheduler_runs_on_a_dask_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     distributed = pytest.importorskip("dask.distributed", reason="the [dask] extra is not installed")
     source = jsonl(tmp_path / "in.jsonl", 20, {7: "{bad"})
     with distributed.LocalCluster(

@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -26,10 +27,10 @@ NOW = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
 
 
 def story(
-    n: int, *, headline: str | None = None, section: str | newsroom.Section | None = "World", **changes: object
+    n: int, *, headline: str | None = None, section: str | newsroom.Section | None = "World", **changes: Any
 ) -> newsroom.Article:
     base = sample_article(clock=FixedClock())
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "guid": f"urn:test:{n}",
         "headline": headline or f"Story number {n} about the budget",
         "slugline": None,
@@ -129,7 +130,7 @@ def test_layouts(tmp_path: Path, layout: str, expected: str) -> None:
     assert (tmp_path / expected).is_file()
 
 
-def test_format_suffix_naming_in_a_shared_folder(host) -> None:
+def test_format_suffix_naming_in_a_shared_folder(host: newsroom.PluginHost) -> None:
     assert converting._relative("world_x", "json", ".json", converting.OutputLayout.FLAT) == "world_x.json"
     assert converting._relative("world_x", "newsml-g2", ".xml", converting.OutputLayout.FLAT) == "world_x.newsml-g2.xml"
     assert converting._relative("world_x", "ninjs", ".json", converting.OutputLayout.BY_FORMAT) == "ninjs/world_x.json"
@@ -168,17 +169,23 @@ def test_folders_globs_and_missing_inputs(tmp_path: Path) -> None:
     ]
 
 
-def test_reader_detection_by_content_and_suffix(host) -> None:
+def test_reader_detection_by_content_and_suffix(host: newsroom.PluginHost) -> None:
     readers = host.readers()
     page = (DATA / "ru_world.txt").read_bytes()[:4096]
     one = newsroom.dumps(story(1)).encode()
     many = b"\n".join(newsroom.dumps(story(i), indent=None).encode() for i in range(3))
-    assert converting.pick_reader(page, "page.txt", readers).name == "scraped"
-    assert converting.pick_reader(page, "page.dump", readers).name == "scraped"  # content, not suffix
-    assert converting.pick_reader(one, "story.json", readers).name == "json"
-    assert converting.pick_reader(one, "story.bin", readers).name == "json"
-    assert converting.pick_reader(many, "stories.jsonl", readers).name == "jsonl"
-    assert converting.pick_reader(b"garbage", "broken.json", readers).name == "json"  # suffix, to say why
+
+    def picked(head: bytes, name: str) -> str | None:
+        """The name of the reader picked for ``name`` starting with ``head`` (None when none is)."""
+        reader = converting.pick_reader(head, name, readers)
+        return None if reader is None else reader.name
+
+    assert picked(page, "page.txt") == "scraped"
+    assert picked(page, "page.dump") == "scraped"  # content, not suffix
+    assert picked(one, "story.json") == "json"
+    assert picked(one, "story.bin") == "json"
+    assert picked(many, "stories.jsonl") == "jsonl"
+    assert picked(b"garbage", "broken.json") == "json"  # suffix, to say why
     assert converting.pick_reader(b"garbage", "broken.xyz", readers) is None
 
 
@@ -361,7 +368,7 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path: Path) ->
     assert not other.exists()
 
 
-def test_a_host_instance_cannot_go_to_other_processes(tmp_path: Path, host) -> None:
+def test_a_host_instance_cannot_go_to_other_processes(tmp_path: Path, host: newsroom.PluginHost) -> None:
     with pytest.raises(ValueError, match="picklable function"):
         newsroom.convert([story(1)], to="json", out=tmp_path, host=host, jobs=2)
 

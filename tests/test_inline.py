@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsroom import InlineText, LineBreak, Link, Span, Text, ValidationError
-from newsroom.inline import LINK_SCHEMES, SPAN_KINDS
+from newsroom.inline import LINK_SCHEMES, SPAN_KINDS, SpanKind
 
 
 def nodes(markup: str) -> tuple[Any, ...]:
@@ -21,11 +21,11 @@ class TestAllowedMarkup:
     """Each allowed element becomes its node."""
 
     @pytest.mark.parametrize("tag", SPAN_KINDS)
-    def test_spans(self, tag: str) -> None:
+    def test_spans(self, tag: SpanKind) -> None:
         assert nodes(f"a <{tag}>b</{tag}> c") == (Text("a "), Span(kind=tag, children=(Text("b"),)), Text(" c"))
 
     @pytest.mark.parametrize(("alias", "kind"), [("i", "em"), ("b", "strong"), ("cite", "em"), ("EM", "em")])
-    def test_aliases_and_case(self, alias: str, kind: str) -> None:
+    def test_aliases_and_case(self, alias: str, kind: SpanKind) -> None:
         assert nodes(f"<{alias}>x</{alias}>") == (Span(kind=kind, children=(Text("x"),)),)
 
     @pytest.mark.parametrize("br", ["<br>", "<br/>", "<br />", "<BR>"])
@@ -263,7 +263,7 @@ class TestMarkup:
 
 
 _text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)),  # any character but lone surrogates
+    alphabet=st.characters(blacklist_categories=["Cs"]),  # any character but lone surrogates
     max_size=12,
 )
 _hosts = st.from_regex(r"[a-z][a-z0-9-]{0,8}\.(org|az|example)", fullmatch=True)

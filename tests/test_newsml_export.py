@@ -61,6 +61,27 @@ def text(root: etree._Element, path: str) -> str | None:
     return root.findtext(path, namespaces=NS)
 
 
+def find_one(root: etree._Element, path: str) -> etree._Element:
+    """The first element at ``path`` under ``root``; fails the test when there is none."""
+    found = root.find(path, NS)
+    assert found is not None, f"no {path} in <{etree.QName(root).localname}>"
+    return found
+
+
+def must_get(el: etree._Element, name: str) -> str:
+    """The value of attribute ``name``; fails the test when the element lacks it."""
+    value = el.get(name)
+    assert value is not None, f"<{etree.QName(el).localname}> has no {name} attribute"
+    return value
+
+
+def must_text(root: etree._Element, path: str) -> str:
+    """The text at ``path`` under ``root``; fails the test when there is no such element."""
+    value = text(root, path)
+    assert value is not None, f"no {path} in <{etree.QName(root).localname}>"
+    return value
+
+
 @pytest.fixture
 def published(clock: FixedClock) -> newsroom.Article:
     return publish(sample_article(clock=clock), clock)
@@ -69,7 +90,7 @@ def published(clock: FixedClock) -> newsroom.Article:
 # --------------------------------------------------------------------------- the contract
 
 
-def test_registered_with_its_media_type_and_flags(host) -> None:
+def test_registered_with_its_media_type_and_flags(host: newsroom.PluginHost) -> None:
     exporter = host.exporter("newsml-g2")
     assert exporter.media_type == MEDIA_TYPE
     assert exporter.suffix == ".xml"
@@ -77,7 +98,9 @@ def test_registered_with_its_media_type_and_flags(host) -> None:
     assert newsroom.exporter_flag(exporter, "carries_embargo") is True
 
 
-def test_exporter_contract_and_determinism(host, published: newsroom.Article, clock: FixedClock) -> None:
+def test_exporter_contract_and_determinism(
+    host: newsroom.PluginHost, published: newsroom.Article, clock: FixedClock
+) -> None:
     rendition = check_exporter("newsml-g2", published, host=host, clock=clock)
     assert rendition.filename == "japan-italy-talks.xml"
     again = newsroom.export(published, "newsml-g2", clock=FixedClock(clock.now), host=plugin_host())
@@ -117,7 +140,7 @@ def test_sample_story_is_valid_with_every_block_type_and_nitf(published: newsroo
     embed = root.find(".//x:body/x:figure[@class='embed']", NS)
     assert embed is not None
     assert embed.get("data-media") == "video"
-    assert embed.find("x:a", NS).get("href") == "https://www.youtube.com/watch?v=abc123"
+    assert find_one(embed, "x:a").get("href") == "https://www.youtube.com/watch?v=abc123"
     assert root.find(".//x:body/x:p/x:a[@href='mailto:desk@example.com']", NS) is not None
     assert root.find(".//x:body/x:p/x:br", NS) is not None
     assert root.find(".//x:body/x:p/x:strong", NS) is not None
@@ -126,7 +149,9 @@ def test_sample_story_is_valid_with_every_block_type_and_nitf(published: newsroo
     assert nitf.find(".//t:body.content/t:hl2", NS) is not None
     assert nitf.find(".//t:body.content/t:bq/t:credit", NS) is not None
     assert nitf.find(".//t:body.content/t:ol/t:li", NS) is not None
-    assert nitf.find(".//t:media[@media-type='image']/t:media-reference", NS).get("source").endswith("meeting.jpg")
+    assert must_get(find_one(nitf, ".//t:media[@media-type='image']/t:media-reference"), "source").endswith(
+        "meeting.jpg"
+    )
     assert text(nitf, ".//t:hedline/t:hl1") == published.headline
 
 
@@ -143,16 +168,16 @@ def test_embargoed_story_is_exported_withheld(clock: FixedClock) -> None:
     until = clock.now + timedelta(hours=6)
     story = publish(attrs.evolve(sample_article(clock=clock), embargo_until=until), clock)
     root = assert_valid(export(story, clock))
-    meta = root.find("n:itemMeta", NS)
+    meta = find_one(root, "n:itemMeta")
     names = child_names(meta)
     assert names.index("embargoed") < names.index("pubStatus"), "embargoed comes before pubStatus (Superdesk's bug)"
-    assert datetime.fromisoformat(text(meta, "n:embargoed")) == until
-    assert meta.find("n:pubStatus", NS).get("qcode") == "stat:withheld"
+    assert datetime.fromisoformat(must_text(meta, "n:embargoed")) == until
+    assert find_one(meta, "n:pubStatus").get("qcode") == "stat:withheld"
     assert "Embargoed until" in (text(meta, "n:edNote[@role='nrrole:embargo']") or "")
     # After the embargo the same story is usable, and still says when the embargo was.
     clock.advance(hours=7)
-    after = assert_valid(export(story, clock)).find("n:itemMeta", NS)
-    assert after.find("n:pubStatus", NS).get("qcode") == "stat:usable"
+    after = find_one(assert_valid(export(story, clock)), "n:itemMeta")
+    assert find_one(after, "n:pubStatus").get("qcode") == "stat:usable"
     assert after.find("n:embargoed", NS) is not None
     assert after.find("n:edNote[@role='nrrole:embargo']", NS) is None
 
@@ -170,28 +195,28 @@ def test_correction_is_version_two_with_a_correction_signal(published: newsroom.
     root = assert_valid(export(corrected, clock))
     assert root.get("version") == "2"
     assert root.get("guid") == published.guid
-    meta = root.find("n:itemMeta", NS)
+    meta = find_one(root, "n:itemMeta")
     assert [s.get("qcode") for s in meta.findall("n:signal", NS)] == ["sig:correction"]
     note = meta.find("n:edNote[@role='nrrole:correction']", NS)
     assert note is not None
     assert note.text == "An earlier version misspelt the Italian prime minister's name."
-    assert datetime.fromisoformat(note.get("modified")) == clock.now
-    link = meta.find("n:link[@rel='irel:previousVersion']", NS)
+    assert datetime.fromisoformat(must_get(note, "modified")) == clock.now
+    link = find_one(meta, "n:link[@rel='irel:previousVersion']")
     assert (link.get("residref"), link.get("version")) == (published.guid, "1")
     names = child_names(meta)
     assert names.index("edNote") < names.index("signal") < names.index("link")
-    assert datetime.fromisoformat(text(meta, "n:versionCreated")) == clock.now
+    assert datetime.fromisoformat(must_text(meta, "n:versionCreated")) == clock.now
 
 
 def test_update_signals_update_and_first_version_signals_nothing(
     published: newsroom.Article, clock: FixedClock
 ) -> None:
-    first = assert_valid(export(published, clock)).find("n:itemMeta", NS)
+    first = find_one(assert_valid(export(published, clock)), "n:itemMeta")
     assert first.find("n:signal", NS) is None
     assert first.find("n:link[@rel='irel:previousVersion']", NS) is None
     clock.advance(minutes=5)
     updated = newsroom.update(published, actor=EDITOR, clock=clock, deck="New deck")
-    meta = assert_valid(export(updated, clock)).find("n:itemMeta", NS)
+    meta = find_one(assert_valid(export(updated, clock)), "n:itemMeta")
     assert [s.get("qcode") for s in meta.findall("n:signal", NS)] == ["sig:update"]
 
 
@@ -205,11 +230,11 @@ def test_killed_story_is_a_new_canceled_version_with_only_its_notice(
     content = export(killed, clock, nitf=True)
     root = assert_valid(content)
     assert root.get("version") == str(published.version + 1)
-    meta = root.find("n:itemMeta", NS)
-    assert meta.find("n:pubStatus", NS).get("qcode") == "stat:canceled"
+    meta = find_one(root, "n:itemMeta")
+    assert find_one(meta, "n:pubStatus").get("qcode") == "stat:canceled"
     assert text(meta, "n:edNote[@role='nrrole:retraction']") == "This story was withdrawn."
-    assert meta.find("n:link[@rel='irel:previousVersion']", NS).get("version") == str(published.version)
-    xhtml = root.find(".//x:body", NS)
+    assert find_one(meta, "n:link[@rel='irel:previousVersion']").get("version") == str(published.version)
+    xhtml = find_one(root, ".//x:body")
     assert [p.xpath("string()") for p in xhtml.findall("x:p", NS) if p.get("class") != "attribution"] == [
         "This story was withdrawn."
     ]
@@ -233,11 +258,11 @@ def test_russian_story(clock: FixedClock) -> None:
     story = publish(story, clock)
     root = assert_valid(export(story, clock))
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"
-    assert root.find("n:contentMeta/n:language", NS).get("tag") == "ru"
+    assert find_one(root, "n:contentMeta/n:language").get("tag") == "ru"
     assert text(root, "n:contentMeta/n:headline") == "Япония и Италия договорились о сотрудничестве"
     assert text(root, "n:contentMeta/n:dateline") == "ТОКИО, 16 января"
     assert text(root, "n:contentMeta/n:by") == "Авторы: Aghakazim Guliyev и Jane Roe"
-    assert text(root, ".//x:p[@class='attribution']").startswith("Источник: ")
+    assert must_text(root, ".//x:p[@class='attribution']").startswith("Источник: ")
 
 
 # --------------------------------------------------------------------------- the mapping
@@ -253,22 +278,22 @@ def test_envelope_and_item_meta_order(published: newsroom.Article, clock: FixedC
     assert child_names(root) == [
         "catalogRef", "catalog", "rightsInfo", "rightsInfo", "itemMeta", "contentMeta", "contentSet"
     ]  # fmt: skip
-    assert child_names(root.find("n:itemMeta", NS)) == [
+    assert child_names(find_one(root, "n:itemMeta")) == [
         "itemClass", "provider", "versionCreated", "firstCreated", "pubStatus", "fileName", "generator",
         "service", "link", "link",
     ]  # fmt: skip
-    meta = root.find("n:itemMeta", NS)
-    assert meta.find("n:itemClass", NS).get("qcode") == "ninat:text"
-    assert meta.find("n:provider", NS).get("uri") == "https://news.example.com"
+    meta = find_one(root, "n:itemMeta")
+    assert find_one(meta, "n:itemClass").get("qcode") == "ninat:text"
+    assert find_one(meta, "n:provider").get("uri") == "https://news.example.com"
     assert text(meta, "n:provider/n:name") == "Example News"
-    assert meta.find("n:service", NS).get("qcode") == "nrsec:world"
-    assert meta.find("n:link[@rel='irel:seeAlso']", NS).get("href") == published.canonical_url
-    lead = meta.find("n:link[@rel='irel:associatedWith']", NS)
+    assert find_one(meta, "n:service").get("qcode") == "nrsec:world"
+    assert find_one(meta, "n:link[@rel='irel:seeAlso']").get("href") == published.canonical_url
+    lead = find_one(meta, "n:link[@rel='irel:associatedWith']")
     assert (lead.get("href"), lead.get("title")) == ("https://caliber.az/media/lead.jpg", "Leaders at the table")
 
 
 def test_content_meta_mapping(published: newsroom.Article, clock: FixedClock) -> None:
-    meta = assert_valid(export(published, clock)).find("n:contentMeta", NS)
+    meta = find_one(assert_valid(export(published, clock)), "n:contentMeta")
     names = child_names(meta)
     assert names[:3] == ["urgency", "contentCreated", "contentModified"]
     first_block = {"located", "creator", "contributor", "infoSource"}
@@ -277,11 +302,11 @@ def test_content_meta_mapping(published: newsroom.Article, clock: FixedClock) ->
     first_second = min(i for i, n in enumerate(names) if n in second_block)
     assert last_first < first_second, "contentMeta's two blocks are in schema order"
     assert text(meta, "n:urgency") == "4"
-    located = meta.find("n:located", NS)
+    located = find_one(meta, "n:located")
     assert text(located, "n:name") == "Tokyo"
     assert located.find("n:broader[@qcode='iso3166-1a2:JP']", NS) is not None
-    position = located.find("n:geoAreaDetails/n:position", NS)
-    assert (float(position.get("latitude")), float(position.get("longitude"))) == (35.68, 139.69)
+    position = find_one(located, "n:geoAreaDetails/n:position")
+    assert (float(must_get(position, "latitude")), float(must_get(position, "longitude"))) == (35.68, 139.69)
     creators = meta.findall("n:creator", NS)
     assert [(text(c, "n:name"), c.get("role")) for c in creators] == [
         ("Aghakazim Guliyev", "cpprole:author"),
@@ -293,8 +318,8 @@ def test_content_meta_mapping(published: newsroom.Article, clock: FixedClock) ->
         ("Caliber.Az", "cpprole:contentSource"),
         ("Japanese media", "cpprole:originfo"),
     ]
-    assert meta.find("n:genre", NS).get("qcode") == "genre:Current"
-    subject = meta.find("n:subject", NS)
+    assert find_one(meta, "n:genre").get("qcode") == "genre:Current"
+    subject = find_one(meta, "n:subject")
     assert (subject.get("qcode"), text(subject, "n:name")) == ("medtop:11000000", "politics")
     assert [k.text for k in meta.findall("n:keyword", NS)] == ["Japan", "Italy", "Ukraine"]
     assert text(meta, "n:slugline") == "japan-italy-talks"
@@ -315,12 +340,12 @@ def test_rights_and_attribution(published: newsroom.Article, clock: FixedClock) 
     rights = root.findall("n:rightsInfo", NS)
     assert text(rights[0], "n:copyrightHolder/n:name") == "Caliber.az"
     assert text(rights[0], "n:copyrightNotice") == "Caliber.az © 2026"
-    terms = rights[1].find("n:usageTerms", NS)
+    terms = find_one(rights[1], "n:usageTerms")
     assert "only if there is a hyperlink to Caliber.az" in terms.xpath("string()")
-    assert terms.find("n:a", NS).get("href") == "https://caliber.az"
+    assert find_one(terms, "n:a").get("href") == "https://caliber.az"
     source_id = rights[1].get("idrefs")
-    assert root.find(f".//n:infoSource[@id='{source_id}']/n:name", NS).text == "Caliber.Az"
-    body_link = root.find(".//x:p[@class='attribution']/x:a", NS)
+    assert find_one(root, f".//n:infoSource[@id='{source_id}']/n:name").text == "Caliber.Az"
+    body_link = find_one(root, ".//x:p[@class='attribution']/x:a")
     assert body_link.get("href") == "https://caliber.az"
     # The core's XML proof (the one every export runs) finds the link.
     owed = newsroom.obligations(published)
@@ -330,9 +355,9 @@ def test_rights_and_attribution(published: newsroom.Article, clock: FixedClock) 
 
 def _hrefs(root: etree._Element) -> list[str]:
     return [
-        el.get("href")
+        href
         for el in root.iter()
-        if isinstance(el.tag, str) and etree.QName(el).localname in {"a", "link"} and el.get("href")
+        if isinstance(el.tag, str) and etree.QName(el).localname in {"a", "link"} and (href := el.get("href"))
     ]
 
 
@@ -388,7 +413,7 @@ def test_undeclared_scheme_is_refused_naming_the_field(clock: FixedClock) -> Non
     with pytest.raises(newsroom.ExportError, match=r"subjects\[0\]\.code: scheme alias 'myco'"):
         export(story, clock)
     root = assert_valid(export(story, clock, schemes={"myco": "https://news.example.com/cv/topics/"}))
-    declared = root.find("n:catalog/n:scheme[@alias='myco']", NS)
+    declared = find_one(root, "n:catalog/n:scheme[@alias='myco']")
     assert declared.get("uri") == "https://news.example.com/cv/topics/"
 
 
@@ -429,8 +454,8 @@ def test_story_without_publisher_or_rights(clock: FixedClock) -> None:
     story = newsroom.Article.draft(guid="urn:example:bare", headline="Bare", body=["Just text."], clock=clock)
     root = assert_valid(export(story, clock))
     assert root.find("n:rightsInfo", NS) is None
-    assert root.find("n:itemMeta/n:provider", NS).get("qcode") == "nrprov:unspecified"
-    assert root.find("n:itemMeta/n:pubStatus", NS).get("qcode") == "stat:withheld", "a draft is never usable"
+    assert find_one(root, "n:itemMeta/n:provider").get("qcode") == "nrprov:unspecified"
+    assert find_one(root, "n:itemMeta/n:pubStatus").get("qcode") == "stat:withheld", "a draft is never usable"
 
 
 # --------------------------------------------------------------------------- every valid story
@@ -444,7 +469,7 @@ def test_every_valid_story_exports_to_a_valid_item(story: newsroom.Article) -> N
     root = assert_valid(rendition.content)
     assert root.get("guid") == story.guid
     assert root.get("version") == str(story.version)
-    status = root.find("n:itemMeta/n:pubStatus", NS).get("qcode")
+    status = find_one(root, "n:itemMeta/n:pubStatus").get("qcode")
     if story.state is newsroom.PublishState.KILLED:
         assert status == "stat:canceled"
     elif story.state is newsroom.PublishState.PUBLISHED and not story.is_embargoed(clock.now):

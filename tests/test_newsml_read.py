@@ -396,7 +396,7 @@ def test_iptc_listing_9_fragment_is_refused() -> None:
         read_bytes(need_shared(*EXAMPLES, "LISTING_9_Group_Set_example_showing_a_SEQ_Package_Mode.xml").read_bytes())
 
 
-def test_sniff(host) -> None:
+def test_sniff(host: newsroom.PluginHost) -> None:
     reader = host.reader("newsml-g2")
     assert reader.sniff(need_shared(*EXAMPLES, "LISTING_2_NewsML-G2_Text_Document.xml").read_bytes()[:4096], "x.xml")
     assert reader.sniff(render(sample_article(), datetime(2026, 1, 1, tzinfo=UTC))[:4096], "x.xml")
@@ -516,9 +516,11 @@ def test_the_reader_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -
         read_bytes(XXE.replace(b"file:///etc/passwd", b"http://example.com/x"))
 
 
-def test_registered_and_read_through_the_host(host, clock: FixedClock) -> None:
+def test_registered_and_read_through_the_host(host: newsroom.PluginHost, clock: FixedClock) -> None:
     reader = host.reader("newsml-g2")
     assert ".xml" in reader.suffixes
     story = attrs.evolve(sample_article(clock=clock), dateline=newsroom.Dateline(place="TOKYO", date=date(2026, 1, 16)))
     got = list(reader.read(io.BytesIO(render(story, clock.now)), source="s.xml"))
-    assert got[0].dateline == story.dateline
+    first = got[0]
+    assert isinstance(first, newsroom.Article), first
+    assert first.dateline == story.dateline

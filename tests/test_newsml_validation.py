@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,9 @@ def bad_file(item_file: Path, tmp_path: Path) -> Path:
     """The item with pubStatus moved before itemClass, pretty-printed so lines mean something."""
     root = etree.fromstring(item_file.read_bytes())
     meta = root.find("{http://iptc.org/std/nar/2006-10-01/}itemMeta")
+    assert meta is not None
     status = meta.find("{http://iptc.org/std/nar/2006-10-01/}pubStatus")
+    assert status is not None
     meta.insert(0, status)
     path = tmp_path / "bad.xml"
     path.write_bytes(etree.tostring(root, pretty_print=True))
@@ -171,7 +174,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "cache" / "schemas" / "newsml-g2-2.35"
 
 
-def fake_iptc(fetched: list[str]) -> object:
+def fake_iptc(fetched: list[str]) -> Callable[[str], bytes]:
     files = {name: need_shared("schemas", "newsml-g2", name).read_bytes() for name in G2_FILES}
 
     def fetch(url: str) -> bytes:

@@ -7,8 +7,9 @@ hand from the docs (not computed from the policy), for every (role, action, stat
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 import attrs
 import pytest
@@ -166,7 +167,16 @@ def _stories() -> dict[PublishState, newsroom.Article]:
 STORIES = _stories()
 
 
-def _arguments(action: Action, clock: FixedClock) -> dict[str, object]:
+class _MoveArguments(TypedDict, total=False):
+    """The keyword arguments of :func:`newsroom.transition` that some actions need."""
+
+    at: datetime
+    note: str
+    correction: tuple[str, str]
+    changes: dict[str, str]
+
+
+def _arguments(action: Action, clock: FixedClock) -> _MoveArguments:
     if action is A.SCHEDULE:
         return {"at": clock.now + timedelta(hours=2)}
     if action is A.KILL:
@@ -190,9 +200,12 @@ def test_every_move_through_transition(role: str, move: newsroom.Move) -> None:
         (actor(role, "world"), True),
         (actor(role, "sports"), (role, move.action) not in DESK_SCOPED),
     ):
-        run = lambda who=who: newsroom.transition(  # noqa: E731
-            story, move.action, actor=who, clock=clock, workflow=workflow, **_arguments(move.action, clock)
-        )
+
+        def run(who: Actor = who) -> newsroom.Article:
+            return newsroom.transition(
+                story, move.action, actor=who, clock=clock, workflow=workflow, **_arguments(move.action, clock)
+            )
+
         if expected and in_reach:
             after = run()
             assert after.state is move.target
@@ -285,7 +298,7 @@ def test_a_custom_policy_in_a_workflow() -> None:
 )
 def test_rules_are_validated(kwargs: dict[str, object], path: str) -> None:
     with pytest.raises(newsroom.ValidationError) as caught:
-        Rule(name="r", **kwargs)  # type: ignore[arg-type]
+        Rule(name="r", **kwargs)
     assert caught.value.path == path
 
 
@@ -345,7 +358,7 @@ def test_a_good_policy_loads(tmp_path: Path) -> None:
     assert night.name == "night-desk"
     assert night.roles == {"night_editor"}
     assert night.actions == {A.PUBLISH, A.UPDATE}
-    assert night.states == {S.APPROVED, S.SCHEDULED, S.PUBLISHED}
+    assert night.states == frozenset({S.APPROVED, S.SCHEDULED, S.PUBLISHED})
     assert night.scope is Scope.ALL
     nina = Actor(name="Nina", roles={"night_editor"})
     assert policy.allows(nina, "publish", "approved", "business/markets/oil")

@@ -131,7 +131,8 @@ def marked_story(clock: FixedClock) -> tuple[newsroom.Article, list[str]]:
         assert attrs.fields_dict(newsroom.Article)[name].type in (str, str | None, "str", "str | None"), (
             f"teach this test to fill the internal field Article.{name}"
         )
-        story = attrs.evolve(story, **{name: mark(name.replace("_", ""))})
+        change: dict[str, Any] = {name: mark(name.replace("_", ""))}  # the field name is only known here
+        story = attrs.evolve(story, **change)
     entry_fields = internal_fields(HistoryEntry)
     assert entry_fields == ["note"], "teach this test to fill the new internal fields of HistoryEntry"
     steps: list[tuple[Any, dict[str, Any]]] = [
@@ -198,22 +199,23 @@ def test_public_view_empties_every_internal_field() -> None:
 
 # --------------------------------------------------------------------------- kills
 
-KILLED_TEXT = {
-    "headline": "Zqxkilledheadline talks",
-    "kicker": "zqxkilledkicker",
-    "deck": "zqxkilleddeck",
-    "summary": "zqxkilledsummary",
-    "slugline": "zqxkilledslug",
-    "keywords": ["zqxkilledkeyword"],
-    "extra": {"seo": "zqxkilledextra"},
-}
-
 
 def killed_story(clock: FixedClock) -> newsroom.Article:
     story = sample_article(clock=clock)
     body = (*story.body, newsroom.Paragraph(text="zqxkilledbody in the last paragraph"))
     media = (newsroom.Image(src="https://caliber.az/media/x.jpg", alt="zqxkilledalt", caption="zqxkilledcaption"),)
-    story = attrs.evolve(story, body=body, media=media, **KILLED_TEXT)
+    story = attrs.evolve(
+        story,
+        body=body,
+        media=media,
+        headline="Zqxkilledheadline talks",
+        kicker="zqxkilledkicker",
+        deck="zqxkilleddeck",
+        summary="zqxkilledsummary",
+        slugline="zqxkilledslug",
+        keywords=["zqxkilledkeyword"],
+        extra={"seo": "zqxkilledextra"},
+    )
     for verb in (newsroom.submit, newsroom.approve, newsroom.publish):
         clock.advance(minutes=5)
         story = verb(story, actor=EDITOR, clock=clock)
@@ -296,7 +298,7 @@ def test_an_embargoed_story_reaches_only_formats_that_carry_the_embargo(format: 
     assert log == []
     rendition = newsroom.export(story, format, clock=clock, host=host, overrides={"embargo"}, actor=EDITOR)
     assert rendition.overrides == {"embargo"}
-    assert (log[-1].overrides, log[-1].actor) == ({"embargo"}, EDITOR.name)
+    assert (log[-1].overrides, log[-1].actor) == (frozenset({"embargo"}), EDITOR.name)
     clock.advance(hours=3)  # the embargo has lifted
     assert newsroom.export(story, format, clock=clock, host=host).overrides == frozenset()
 

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import need_shared
 
 import newsroom
+from newsroom.testing import FixedClock
 from newsroom_scraped import ScrapedPageReader, parse_page
 
 
@@ -35,7 +36,7 @@ def body_texts(article: newsroom.Article) -> list[str]:
 # --------------------------------------------------------------------------- the seed
 
 
-def test_seed_page_facts(host) -> None:
+def test_seed_page_facts(host: newsroom.PluginHost) -> None:
     seed = need_shared("seeds", "000_cf31b5b404e68b4a.txt")
     reader = host.reader("scraped")
     assert reader.sniff(seed.read_bytes()[:4096], seed.name)
@@ -46,7 +47,9 @@ def test_seed_page_facts(host) -> None:
     assert (story.section.name, story.section.slug) == ("World", "world")
     assert story.section.description == "The most important world news"
     assert story.published == datetime(2026, 1, 16, 7, 1, tzinfo=UTC)
-    assert story.published.utcoffset().total_seconds() == 4 * 3600  # Baku time as printed
+    offset = story.published.utcoffset()
+    assert offset is not None
+    assert offset.total_seconds() == 4 * 3600  # Baku time as printed
     assert [p.name for p in story.bylines] == ["Aghakazim Guliyev"]
     assert story.language == "en"
     assert story.slug == "japan-italy-unite-on-ukraine-advanced-defence-projects-in-landmark-talks"
@@ -83,7 +86,7 @@ def test_seed_page_facts(host) -> None:
     assert [s.name for s in story.via] == ["Japanese media"]
 
 
-def test_seed_exports_to_json_with_the_link_proved(host, clock) -> None:
+def test_seed_exports_to_json_with_the_link_proved(host: newsroom.PluginHost, clock: FixedClock) -> None:
     story = read(need_shared("seeds", "000_cf31b5b404e68b4a.txt"))
     rendition = newsroom.export(story, "json", clock=clock, host=host)
     assert newsroom.loads(rendition.content) == story
@@ -250,13 +253,15 @@ def test_awkward_characters_are_kept_and_control_characters_removed() -> None:
     assert first == "Prices rose 5% & wages < inflation, the “official” report said — a ‘surprise’."
     # '<b>' is text, not markup: nothing was parsed into emphasis.
     assert second == "Families 👨\u200d👩\u200d👧\u200d👦 waved flags 🇦🇿 on the boulevard as <b>bands</b> played."
-    assert story.body[1].text.nodes == (newsroom.Text(second),)
+    block = story.body[1]
+    assert isinstance(block, newsroom.Paragraph)
+    assert block.text.nodes == (newsroom.Text(second),)
     assert third.startswith("By 2030, the corridor")
     assert fourth == "Tabs and spaces are collapsed."
     everything = story.headline + "".join(body_texts(story))
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in everything)
     # The markup the native JSON stores escapes the characters, and reads back the same.
-    assert "&lt;b&gt;" in story.body[1].text.markup()
+    assert "&lt;b&gt;" in block.text.markup()
     assert newsroom.loads(newsroom.dumps(story)) == story
 
 
@@ -358,7 +363,7 @@ def test_plugin_imports_only_the_public_api() -> None:
                 assert node.attr in public, (path, node.attr)
 
 
-def test_registered_as_a_builtin(host) -> None:
+def test_registered_as_a_builtin(host: newsroom.PluginHost) -> None:
     assert "newsroom_scraped" in newsroom.plugins.BUILTIN_PLUGINS
     assert isinstance(host.reader("scraped"), ScrapedPageReader)
     assert ".txt" in host.reader("scraped").suffixes

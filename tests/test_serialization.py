@@ -248,7 +248,8 @@ class TestErrors:
     def test_bad_field(self, where: list[Any], value: Any, path: str, fragment: str, clock: FixedClock) -> None:
         data = corrected(clock)
         set_at(data, where, value)
-        for attempt in (lambda: from_dict(data), lambda: loads(json.dumps(data))):
+        attempts: tuple[Callable[[], Article], ...] = (lambda: from_dict(data), lambda: loads(json.dumps(data)))
+        for attempt in attempts:
             with pytest.raises(ValidationError) as info:
                 attempt()
             assert info.value.path == path, str(info.value)

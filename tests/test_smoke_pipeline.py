@@ -4,7 +4,7 @@ import newsroom
 from newsroom.testing import EDITOR, FixedClock, sample_article
 
 
-def test_sample_story_goes_through_workflow_and_json_round_trip(host, clock: FixedClock) -> None:
+def test_sample_story_goes_through_workflow_and_json_round_trip(host: newsroom.PluginHost, clock: FixedClock) -> None:
     story = sample_article(clock=clock)
     for verb in (newsroom.submit, newsroom.approve, newsroom.publish):
         clock.advance(minutes=1)
