@@ -131,6 +131,9 @@ def _counts(counts: dict[ConvertStatus, int]) -> str:
     return ", ".join(f"{status.value} {counts[status]}" for status in ConvertStatus)
 
 
+_REDRAW_SECONDS = 0.1
+
+
 class _Bar:
     """A rich progress bar on stderr: input bytes for the bar and time left, stories for the rate."""
 
@@ -153,9 +156,14 @@ class _Bar:
             TimeRemainingColumn(),
             console=Console(file=err),
             transient=False,
+            # Redrawn from the results as they come, not by rich's timer thread: a running thread
+            # would make the worker processes start from the forkserver (see converting), which
+            # costs a third of a second.
+            auto_refresh=False,
         )
         self.task = self.progress.add_task("convert", total=total, stories=0, rate="-", failed=0)
         self.started = time.monotonic()
+        self.drawn = 0.0
 
     def start(self) -> None:
         self.progress.start()
@@ -168,8 +176,16 @@ class _Bar:
 
     def advance(self, size: int) -> None:
         self.progress.advance(self.task, size)
+        self._draw()
 
     def story(self, counts: dict[ConvertStatus, int]) -> None:
         done = sum(counts.values())
         elapsed = max(time.monotonic() - self.started, 1e-9)
         self.progress.update(self.task, stories=done, rate=f"{done / elapsed:.0f}", failed=counts[ConvertStatus.FAILED])
+        self._draw()
+
+    def _draw(self) -> None:
+        now = time.monotonic()
+        if now - self.drawn >= _REDRAW_SECONDS:  # ten times a second, like rich's own timer
+            self.drawn = now
+            self.progress.refresh()
