@@ -286,7 +286,24 @@ class TestTextSatisfies:
     @given(
         st.lists(
             st.sampled_from(
-                ["https://", "HTTP://", "ttps://", "s://", "://", "caliber.az", "x", " ", ".", ")", '"', "/p?q=1", "ş"]
+                [
+                    "https://",
+                    "HTTP://",
+                    "ttps://",
+                    "s://",
+                    "://",
+                    "caliber.az",
+                    "x",
+                    " ",
+                    ".",
+                    ")",
+                    '"',
+                    "/p?q=1",
+                    "ş",
+                    "ſ",
+                    "httpſ://",
+                    "ß",
+                ]
             ),
             max_size=14,
         ).map("".join)

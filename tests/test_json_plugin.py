@@ -107,6 +107,14 @@ class TestJsonReader:
 class TestJsonLinesReader:
     """Many stories, one per line; a bad line is reported by number and the rest still read."""
 
+    def test_a_long_number_is_kept_to_the_last_digit(self, host: PluginHost) -> None:
+        data = newsroom.to_dict(sample_article())
+        data["extra"] = {"wire_id": "NUMBER"}
+        line = json.dumps(data).replace('"NUMBER"', "12345678901234567890123")  # a JSON number, not text
+        (story,) = read_all(host, "jsonl", line.encode() + b"\n")
+        assert isinstance(story, Article)
+        assert story.extra["wire_id"] == "12345678901234567890123"
+
     def lines(self, clock: FixedClock) -> tuple[list[bytes], list[Article]]:
         first = sample_article(clock=clock)
         second = attrs.evolve(sample_article(clock=clock, language="ru"), guid="urn:test:second")

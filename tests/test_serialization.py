@@ -11,6 +11,7 @@ import attrs
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 import newsroom
 from newsroom import Article, ValidationError, Workflow, dumps, from_dict, json_schema, loads, to_dict
@@ -325,3 +326,42 @@ class TestErrors:
         with pytest.raises(ValidationError):
             from_dict(data)
         assert data == before
+
+
+class TestParseJson:
+    """parse_json gives the standard library's values and errors, whichever parser ran."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.recursive(
+            st.none()
+            | st.booleans()
+            | st.integers(-(2**90), 2**90)
+            | st.floats(allow_nan=False, allow_infinity=False)
+            | st.text(),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+            max_leaves=15,
+        ),
+        st.booleans(),
+    )
+    def test_same_values_as_the_standard_library(self, value: object, as_bytes: bool) -> None:
+        text = json.dumps(value, ensure_ascii=False)
+        data = text.encode("utf-8", "surrogatepass") if as_bytes else text
+        try:
+            expected = json.loads(data)
+        except UnicodeDecodeError:
+            return  # a lone surrogate written as UTF-8 bytes is no UTF-8 text
+        got = newsroom.parse_json(data)
+        assert got == expected
+        assert json.dumps(got) == json.dumps(expected)  # the same types too (an int stays an int)
+
+    @pytest.mark.parametrize(
+        "number", ["12345678901234567890123", "-9223372036854775809", "18446744073709551616", "1" * 40]
+    )
+    def test_integers_beyond_64_bits_stay_integers(self, number: str) -> None:
+        assert newsroom.parse_json(f'{{"n": {number}}}'.encode()) == {"n": int(number)}
+
+    def test_errors_are_the_standard_librarys(self) -> None:
+        with pytest.raises(json.JSONDecodeError, match="Expecting property name enclosed in double quotes") as info:
+            newsroom.parse_json(b'{"a": 1,}')
+        assert (info.value.lineno, info.value.colno) == (1, 9)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 import orjson
 
@@ -92,7 +92,7 @@ class JsonLinesReader:
             if not raw.strip():
                 continue
             try:
-                data = _parse_line(raw)
+                data = newsroom.parse_json(raw)
             except json.JSONDecodeError as exc:
                 yield newsroom.ReadError(f"not JSON: {exc.msg} (column {exc.colno})", source=source, line=number)
                 continue
@@ -103,18 +103,6 @@ class JsonLinesReader:
                 yield newsroom.from_dict(data)
             except newsroom.ValidationError as exc:
                 yield newsroom.ReadError(str(exc), source=source, line=number)
-
-
-def _parse_line(raw: bytes) -> Any:
-    """One line's JSON: orjson, several times faster; the standard library's error when it fails.
-
-    The standard library names the problem in the words users search for ("Expecting property
-    name enclosed in double quotes"), so a bad line is parsed again by it to get that message.
-    """
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return json.loads(raw)
 
 
 @newsroom.hookimpl

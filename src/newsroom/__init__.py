@@ -80,7 +80,7 @@ from newsroom.hookspecs import hookimpl
 from newsroom.inline import Inline, InlineText, LineBreak, Link, Span, Text
 from newsroom.permissions import DEFAULT_POLICY, Policy, Rule, Scope, load_policy, parse_policy
 from newsroom.plugins import PluginHost, PluginInfo, default_host, make_plugin_manager
-from newsroom.serialization import dumps, from_dict, json_schema, loads, to_dict
+from newsroom.serialization import dumps, from_dict, json_schema, loads, parse_json, to_dict
 from newsroom.slugs import make_slug, unique_slug
 from newsroom.states import (
     MOVES,
@@ -214,6 +214,7 @@ __all__ = [
     "make_plugin_manager",
     "make_slug",
     "obligations",
+    "parse_json",
     "parse_policy",
     "publish",
     "read_export_log",

@@ -292,9 +292,10 @@ def iter_url_spans(text: str) -> Iterator[tuple[int, str]]:
     """:func:`url_spans` one at a time, so a search can stop at the first URL that will do."""
     at = text.find("://")
     while at != -1:
-        if at >= 5 and text[at - 5 : at].lower() == "https":  # noqa: PLR2004 - len("https")
+        # casefold(), as the pattern's case-blind match does, reads the long s of "httpſ" as "s".
+        if at >= 5 and text[at - 5 : at].casefold() == "https":  # noqa: PLR2004 - len("https")
             start = at - 5
-        elif at >= 4 and text[at - 4 : at].lower() == "http":  # noqa: PLR2004 - len("http")
+        elif at >= 4 and text[at - 4 : at].casefold() == "http":  # noqa: PLR2004 - len("http")
             start = at - 4
         else:
             at = text.find("://", at + 3)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import weakref
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -46,11 +45,18 @@ def canonical_json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+_MAX_VALUES = 1_000_000
+
+
 def _needs_stdlib(value: Any) -> bool:
     """Whether ``value`` holds a float that Python spells with an exponent, or a value not of JSON."""
     stack = [value]
     pop, push = stack.pop, stack.extend
+    budget = _MAX_VALUES  # a structure that contains itself would never end: the library raises for it
     while stack:
+        budget -= 1
+        if budget < 0:
+            return True
         item = pop()
         kind = type(item)
         if kind is dict:
@@ -78,27 +84,15 @@ def content_hash(article: Article) -> str:
     out, so editors can keep annotating a published story; notes made with a transition are
     in the history, which the chain covers.
     """
-    # A story is frozen, so its hash never changes: the last few are kept by identity, as a bulk
-    # run asks for the same story's hash several times (the audit, then each format's export).
-    key = id(article)
-    known = _RECENT.get(key)
-    if known is not None and known[0]() is article:
-        return known[1]
+    # Computed afresh each time, never kept per object: the audit must see a story changed
+    # behind the model's back (with object.__setattr__) as changed.
     from newsroom.serialization import content_dict
 
     data = content_dict(article)
     for field in attrs.fields(type(article)):
         if field.metadata.get("internal"):
             data.pop(field.name, None)
-    value = _digest(data)
-    if len(_RECENT) >= _RECENT_SIZE:
-        _RECENT.clear()
-    _RECENT[key] = (weakref.ref(article), value)
-    return value
-
-
-_RECENT: dict[int, tuple[weakref.ref[Any], str]] = {}
-_RECENT_SIZE = 64
+    return _digest(data)
 
 
 def entry_hash(entry: HistoryEntry) -> str:

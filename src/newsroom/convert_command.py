@@ -160,6 +160,10 @@ class _Bar:
             # would make the worker processes start from the forkserver (see converting), which
             # costs a third of a second.
             auto_refresh=False,
+            # Nor are stdout and stderr redirected through the bar: forked workers would inherit
+            # the redirection and redraw a stale bar. Failures are printed through the bar itself.
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self.task = self.progress.add_task("convert", total=total, stories=0, rate="-", failed=0)
         self.started = time.monotonic()

@@ -27,7 +27,7 @@ import orjson
 from lxml import etree, html
 
 from newsroom.articles import Article
-from newsroom.attribution import Obligation, iter_url_spans, text_satisfies, unpaid
+from newsroom.attribution import Obligation, text_satisfies, unpaid
 from newsroom.exporting import CheckReport, Rendition, Violation
 from newsroom.hookspecs import hookimpl
 
@@ -212,35 +212,18 @@ def _strings(value: Any, needle: str) -> list[str]:
     return out
 
 
-# The rest of a JSON string literal from inside it, and the ":" that would make it an object key.
-_REST_OF_STRING = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"[ \t\r\n]*(:?)')
-
-
 def _json_unpaid(rendition: Rendition, owed: tuple[Obligation, ...]) -> tuple[Obligation, ...]:
-    r"""The obligations no string value of a JSON (or JSON Lines) rendition pays.
+    """The obligations no string value of a JSON (or JSON Lines) rendition pays.
 
-    Every document is parsed (a malformed one raises). The URLs are first looked for in the
-    text itself: a URL with no backslash in it reads the same in the text as in the decoded
-    string, and in valid JSON it can only sit inside a string literal, which is a value unless a
-    ``:`` follows it. Only an obligation that search leaves unpaid costs a walk over the decoded
-    values, so an escaped URL (``https:\/\/...``) still counts.
+    Every document is parsed (a malformed one raises) and its decoded values are read, never
+    the text: a URL in an object key, in a value a duplicate key replaces, or spelled with
+    escapes is judged as a reader of the JSON would see it.
     """
     text = rendition.content.decode("utf-8")
     lines = text.splitlines() if rendition.media_type.startswith("application/x-ndjson") else [text]
-    documents = [orjson.loads(line) for line in lines if line.strip()]
-    missing = owed
-    if not missing:
-        return ()
-    for end, url in iter_url_spans(text):  # in document order, until every obligation is paid
-        rest = _REST_OF_STRING.match(text, end) if "\\" not in url else None
-        if rest is not None and not rest.group(1):
-            missing = unpaid((url,), missing)
-            if not missing:
-                return ()
-    if missing:
-        strings = [s for doc in documents for s in _strings(doc, "://")]
-        missing = tuple(o for o in missing if not any(text_satisfies(s, o) for s in strings))
-    return missing
+    # Only strings that hold a URL can pay an obligation: the body text is passed over quickly.
+    strings = [s for line in lines if line.strip() for s in _strings(orjson.loads(line), "://")]
+    return tuple(o for o in owed if not any(text_satisfies(s, o) for s in strings))
 
 
 def _report(checker: str, missing: tuple[Obligation, ...], medium: str) -> CheckReport:

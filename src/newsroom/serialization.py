@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -36,6 +37,7 @@ __all__ = [
     "from_dict",
     "json_schema",
     "loads",
+    "parse_json",
     "to_dict",
 ]
 
@@ -347,20 +349,38 @@ def loads(text: str | bytes) -> Article:
         ValidationError: for bad JSON (naming line and column) or a bad field.
     """
     try:
-        data = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        data = _loads_slowly(text)
-    return from_dict(data)
-
-
-def _loads_slowly(text: str | bytes) -> Any:
-    """Parse with the standard library: its errors name the line and column most precisely."""
-    try:
-        return json.loads(text)
+        data = parse_json(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(f"line {exc.lineno} column {exc.colno}", f"not JSON: {exc.msg}") from None
     except UnicodeDecodeError as exc:
         raise ValidationError(f"byte {exc.start}", f"not UTF-8 text: {exc.reason}") from None
+    return from_dict(data)
+
+
+# 10**18 and beyond, where orjson may round an integer to a float.
+_LONG_NUMBER: Final = re.compile(rb"[0-9]{19}")
+_LONG_NUMBER_TEXT: Final = re.compile(r"[0-9]{19}")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Parse JSON text as the standard library does, but several times faster for most input.
+
+    orjson parses it when it gives the same values: not for a run of 19 digits or more
+    (orjson turns an integer beyond 64 bits into a float), and not when it refuses the text,
+    so errors and the odd extension (``NaN``) are the standard library's own.
+
+    Raises:
+        json.JSONDecodeError: the text is not JSON, with the standard library's message,
+            line and column.
+        UnicodeDecodeError: bytes that are not UTF-8.
+    """
+    long_number = _LONG_NUMBER_TEXT.search(text) if isinstance(text, str) else _LONG_NUMBER.search(text)
+    if long_number is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def content_dict(article: Article) -> dict[str, Any]:
