@@ -93,12 +93,24 @@ class TestHtml:
         "body",
         [
             f'<span class="sr-only">{LINK}</span>',
-            f'<div class="note Visually-Hidden">{LINK}</div>',
+            f'<div class="note visually-hidden">{LINK}</div>',
             f'<p class="d-none d-print-block">{LINK}</p>',
             f'<div style="opacity: 0">{LINK}</div>',
             f'<div style="font-size:0px;">{LINK}</div>',
             f'<div style="position:absolute; left:-9999px">{LINK}</div>',
             f'<div style="clip: rect(0 0 0 0); position: absolute">{LINK}</div>',
+            f'<div style="clip: rect(1px, 1px, 1px, 1px); position: absolute">{LINK}</div>',
+            f'<div style="content-visibility: hidden">{LINK}</div>',
+            f'<div style="opacity: 0%">{LINK}</div>',
+            f'<div style="display: /* a comment */ none">{LINK}</div>',
+            f'<div style="transform: scale(0, 0)">{LINK}</div>',
+            f'<div style="transform: scaleX(0)">{LINK}</div>',
+            f'<div style="scale: 0">{LINK}</div>',
+            f'<div style="font: 0/0 a">{LINK}</div>',
+            f'<div style="clip-path: circle(0)">{LINK}</div>',
+            f'<div style="max-height: 0; overflow: hidden">{LINK}</div>',
+            f'<div style="color: transparent">{LINK}</div>',
+            f'<div style="text-indent: -99em">{LINK}</div>',
         ],
     )
     def test_hiding_classes_and_styles_fail(self, body: str) -> None:
@@ -113,6 +125,16 @@ class TestHtml:
             ("@media screen { .m { display:none } }", f'<div class="m">{LINK}</div>'),
             ("@supports (display: grid) { .g { clip-path: inset(50%) } }", f'<div class="g">{LINK}</div>'),
             ('@charset "utf-8"; @import url(x.css); a[href*="caliber"] { display: none }', f"<p>{LINK}</p>"),
+            ("@media not print { a { display: none } }", f"<p>{LINK}</p>"),
+            ("<!-- a { display: none } -->", f"<p>{LINK}</p>"),
+            ('.x::before { content: "/*" } a { display: none } .y { content: "*/" }', f"<p>{LINK}</p>"),
+            ('a, b[title=";"] { display: none }', f"<p>{LINK}</p>"),
+            ("a { display: none", f"<p>{LINK}</p>"),  # closed at the end of the sheet, as CSS does
+            ('@media print { @font-face { font-family: "{" } } a { display: none }', f"<p>{LINK}</p>"),
+            (".wrap { color: red; & a { display: none } }", f'<div class="wrap">{LINK}</div>'),
+            ("@layer base { a { visibility: hidden } }", f"<p>{LINK}</p>"),
+            ("a:any-link { display: none }", f"<p>{LINK}</p>"),  # unreadable to cssselect: read as "a"
+            ("p { content-visibility: hidden }", f"<p>{LINK}</p>"),
         ],
     )
     def test_rules_of_the_pages_own_sheets_fail(self, css: str, body: str) -> None:
@@ -127,10 +149,31 @@ class TestHtml:
             (".credit { opacity: 0.5; font-size: 0.8em }", f'<p class="credit">{LINK}</p>'),
             (".other { display: none }", f'<p class="credit">{LINK}</p>'),
             ("p > { broken", f"<p>{LINK}</p>"),
+            ("@media print and (min-width: 0) { a { display: none } }", f"<p>{LINK}</p>"),
+            ("@media not screen { a { display: none } }", f"<p>{LINK}</p>"),
+            ("a:before { display: none }", f"<p>{LINK}</p>"),
+            ("a { opacity: ; }", f"<p>{LINK}</p>"),
+            ("@keyframes fade { 0% { opacity: 0 } 100% { opacity: 1 } }", f"<p>{LINK}</p>"),
+            (".row { font-size: 0 } .row p { font-size: 16px }", f'<div class="row"><p>{LINK}</p></div>'),
+            ("p { color: red; & .other { display: none } }", f"<p>{LINK}</p>"),
+            ("a { @media print { display: none } }", f"<p>{LINK}</p>"),
         ],
     )
     def test_rules_that_do_not_hide_it_pass(self, css: str, body: str) -> None:
         assert proves(page(body, head=f"<style>{css}</style>"), "text/html")
+
+    @pytest.mark.parametrize(
+        "page_html",
+        [
+            page(f"<p>{LINK}</p>", head='<style media="print">a { display: none }</style>'),
+            page(f"<template><style>a {{ display: none }}</style></template><p>{LINK}</p>"),
+            page(f'<div class="Hidden">{LINK}</div>'),  # class names are case-sensitive
+            page(f'<div class="x\u00a0hide">{LINK}</div>'),  # a no-break space does not split classes
+            page(f'<div style="font-size: 0"><span style="font-size: 1rem">{LINK}</span></div>'),
+        ],
+    )
+    def test_sheets_and_classes_that_do_not_apply_pass(self, page_html: str) -> None:
+        assert proves(page_html, "text/html")
 
     def test_link_in_head_fails(self) -> None:
         head = '<link rel="canonical" href="https://caliber.az"><meta property="og:url" content="https://caliber.az">'

@@ -5,8 +5,9 @@ Registered as a built-in plugin implementing ``newsroom_check_rendition``. It re
 - HTML (``text/html``): a *visible* ``<a href>`` to the required host: not in a comment,
   ``<head>``, ``<template>``, ``<noscript>`` or ``<script>``, not under ``hidden``,
   ``aria-hidden="true"``, a hiding style (``display:none``, ``visibility:hidden``,
-  ``opacity:0``, ``font-size:0``, clipping or moving it off-screen) given inline or by a rule
-  of the page's own ``<style>`` sheets, or a well-known hiding class (``sr-only``,
+  ``opacity:0``, transparent text, ``font-size:0``, clipping, a zero-size box or moving it
+  off-screen) given inline or by a rule of the page's own ``<style>`` sheets (parsed with
+  tinycss2, selectors matched with cssselect), or a well-known hiding class (``sr-only``,
   ``visually-hidden``, ``d-none``...), and with text;
 - XML (``*/xml``, ``*+xml``): an element named ``a`` or ``link`` (any namespace) whose
   ``href`` points there;
@@ -19,11 +20,13 @@ no network, no DTDs, no entity expansion.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import orjson
+import tinycss2
 from lxml import etree, html
 
 from newsroom.articles import Article
@@ -34,20 +37,6 @@ from newsroom.hookspecs import hookimpl
 
 __all__ = ["HIDING_CLASSES", "html_links", "json_strings", "safe_xml_parser", "xml_links"]
 
-# Declarations that take an element out of sight. One is enough, wherever it is in the block.
-_HIDDEN_STYLE = re.compile(
-    r"(?<![\w-])(?:"
-    r"display\s*:\s*none"
-    r"|visibility\s*:\s*(?:hidden|collapse)"
-    r"|opacity\s*:\s*0*(?:\.0+)?\s*(?:;|!|$)"
-    r"|font-size\s*:\s*0*(?:\.0+)?(?:px|em|rem|pt|%)?\s*(?:;|!|$)"
-    r"|clip\s*:\s*rect\(\s*0"
-    r"|clip-path\s*:\s*inset\(\s*(?:50%|100%)"
-    r"|(?:left|top|right|text-indent)\s*:\s*-\d{3,}"
-    r"|transform\s*:\s*scale\(\s*0\s*\)"
-    r")",
-    re.IGNORECASE,
-)
 _INVISIBLE_TAGS = frozenset({"head", "template", "noscript", "script", "style", "title"})
 # Utility classes that hide an element in the common CSS frameworks (Bootstrap, Tailwind,
 # Foundation, WordPress, HTML5 Boilerplate). Their sheets are usually external, so the names are
@@ -75,83 +64,272 @@ def safe_xml_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-def _hidden(el: Any, by_sheet: set[Any]) -> bool:
-    for node in (el, *el.iterancestors()):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag.lower() in _INVISIBLE_TAGS or node in by_sheet:
-            return True
-        if node.get("hidden") is not None or (node.get("aria-hidden") or "").lower() == "true":
-            return True
-        if _HIDDEN_STYLE.search(node.get("style") or ""):
-            return True
-        classes = node.get("class")
-        if classes and not HIDING_CLASSES.isdisjoint(classes.lower().split()):
+# --------------------------------------------------------------------------- what CSS hides
+
+
+def _tokens(values: list[Any]) -> list[Any]:
+    return [t for t in values if t.type not in {"whitespace", "comment"}]
+
+
+def _number(token: Any) -> float | None:
+    """A number, dimension or percentage token's value (a unitless 0 is a length too)."""
+    return float(token.value) if token.type in {"number", "dimension", "percentage"} else None
+
+
+def _zero_area_rect(args: list[Any]) -> bool:
+    values = [_number(t) for t in _tokens(args) if t.type != "literal"]  # commas are literals
+    if len(values) != 4 or None in values:  # noqa: PLR2004 - top, right, bottom, left
+        return False
+    top, right, bottom, left = values
+    return bottom <= top or right <= left  # type: ignore[operator]
+
+
+def _function_hides(name: str, function: Any) -> bool:
+    fname = function.lower_name
+    args = [t for t in _tokens(function.arguments) if t.type != "literal"]
+    numbers = [_number(t) for t in args]
+    if name == "clip":
+        return fname == "rect" and _zero_area_rect(function.arguments)
+    if name == "clip-path":
+        if fname == "inset":
+            return any(t.type == "percentage" and t.value >= 50 for t in args[:1])  # noqa: PLR2004
+        return fname in {"circle", "ellipse"} and bool(numbers) and numbers[0] == 0
+    if name == "transform":
+        return fname in {"scale", "scalex", "scaley", "scale3d"} and any(n == 0 for n in numbers)
+    return False
+
+
+def _font_size_of_shorthand(values: list[Any]) -> float | None:
+    """The size in a ``font`` shorthand: the number before ``/``, else the last number."""
+    tokens = _tokens(values)
+    for i, token in enumerate(tokens):
+        if token.type == "literal" and token.value == "/" and i:
+            return _number(tokens[i - 1])
+    numbers = [n for t in tokens if (n := _number(t)) is not None]
+    return numbers[-1] if numbers else None
+
+
+_FAR_OFF = -999.0  # px: where "off-screen" positioning puts an element
+# Pixels per unit; font-relative units at the usual 16px, the viewport's at a small 800px.
+_PX = {"px": 1.0, "em": 16.0, "rem": 16.0, "ex": 8.0, "ch": 8.0, "pt": 4 / 3, "pc": 16.0}
+_PX |= {"in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6, "vw": 8.0, "vh": 8.0}
+
+
+def _pixels(token: Any) -> float:
+    """A length in pixels, roughly; 0 for anything that is not a length."""
+    if token.type != "dimension":
+        return 0.0
+    return float(token.value) * _PX.get(token.lower_unit, 1.0)
+
+
+class _Look:
+    """What a block of declarations does to an element's visibility."""
+
+    __slots__ = ("font_size", "hides")
+
+    def __init__(self, declarations: list[Any]) -> None:
+        self.hides = False
+        self.font_size: float | None = None  # set when the block sets a font size
+        props: dict[str, list[Any]] = {}
+        for declaration in declarations:
+            if declaration.type == "declaration":
+                props[declaration.lower_name] = _tokens(declaration.value)
+        for name, tokens in props.items():
+            if not tokens:
+                continue
+            first = tokens[0]
+            word = first.lower_value if first.type == "ident" else None
+            number = _number(first)
+            if name in {"font-size", "font"}:
+                size = number if name == "font-size" else _font_size_of_shorthand(tokens)
+                if size is not None:
+                    self.font_size = size
+            elif (
+                (name == "display" and word == "none")
+                or (name == "visibility" and word in {"hidden", "collapse"})
+                or (name == "content-visibility" and word == "hidden")
+                or (name in {"opacity", "scale"} and number is not None and number <= 0)
+                or (name in {"color", "-webkit-text-fill-color"} and word == "transparent")
+                or (name in {"left", "top", "right", "text-indent"} and _pixels(first) <= _FAR_OFF)
+                or (first.type == "function" and _function_hides(name, first))
+            ):
+                self.hides = True
+        overflow = props.get("overflow", [])
+        if overflow and overflow[0].type == "ident" and overflow[0].lower_value in {"hidden", "clip"}:
+            for name in ("width", "height", "max-width", "max-height"):
+                extent = props.get(name)
+                if extent and _number(extent[0]) == 0:
+                    self.hides = True
+
+
+@functools.lru_cache(maxsize=1024)
+def _inline_look(style: str) -> _Look:
+    """What an element's own ``style`` attribute does (the same styles recur across pages)."""
+    return _Look(tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True))
+
+
+_OTHER_MEDIA = frozenset({"print", "speech", "aural", "braille", "embossed", "handheld", "projection", "tty", "tv"})
+
+
+def _for_screens(media: str) -> bool:
+    """Whether a media query list (``print``, ``not print``, ``screen and (...)``) can apply on a screen.
+
+    Unknown media types count as screens, and so does a negated query with conditions
+    (``not screen and (max-width: 600px)`` applies to wide screens): where it cannot be sure,
+    the proof lets a rule hide the link.
+    """
+    for query in media.lower().split(","):
+        words = query.split()
+        if not words:
+            return True  # an empty query is "all"
+        negated = words[0] == "not"
+        if words[0] in {"not", "only"}:
+            words = words[1:]
+        kind = words[0] if words and not words[0].startswith("(") else "all"
+        screen = kind not in _OTHER_MEDIA
+        conditions = len(words) > 1 or (bool(words) and words[0].startswith("("))
+        if (not screen or conditions) if negated else screen:
             return True
     return False
 
 
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
-_CSS_PUNCTUATION = re.compile(r"[{};]")
+def _join(parents: list[str], selector: str) -> list[str]:
+    """A nested rule's selectors, written out under each parent's (CSS nesting)."""
+    if not parents:
+        return [selector]
+    if "&" in selector:
+        return [selector.replace("&", parent) for parent in parents]
+    return [f"{parent} {selector}" for parent in parents]
 
 
-def _hiding_rules(css: str) -> Iterator[str]:
-    """The selectors of the rules in a stylesheet that hide what they select.
+def _styled(rules: list[Any], parents: list[str]) -> Iterator[tuple[str, _Look]]:
+    """Each selector of a sheet (or a nested block) with what its declarations do.
 
-    Rules inside ``@media print`` (and other media that are not a screen) are left out: they do
-    not hide anything on the page a reader sees. Other at-rules (``@media screen``,
-    ``@supports``...) are read through.
+    Rules for other media than a screen (``@media print``) are left out; ``@supports``,
+    ``@layer``, ``@container`` and the like are read through.
     """
-    css = _CSS_COMMENT.sub(" ", css)
-    other_media: list[bool] = []  # one per open at-rule block: whether it is for other media
-    start = 0
-    while (found := _CSS_PUNCTUATION.search(css, start)) is not None:  # from one brace or ";" to the next
-        at = found.start()
-        char = css[at]
-        if char == "{":
-            prelude = css[start:at].strip()
-            outer = bool(other_media and other_media[-1])
-            if prelude.startswith("@"):
-                other_media.append(outer or _not_screen(prelude))
-                start = at + 1
+    declarations = []
+    for rule in rules:
+        if rule.type == "declaration":
+            declarations.append(rule)
+        elif rule.type == "qualified-rule":
+            selectors = [part.strip() for part in tinycss2.serialize(rule.prelude).split(",") if part.strip()]
+            below = [joined for sel in selectors for joined in _join(parents, sel)]
+            inner = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+            yield from _styled(inner, below)
+        elif rule.type == "at-rule" and rule.content is not None:
+            keyword = rule.lower_at_keyword
+            if keyword == "media" and not _for_screens(tinycss2.serialize(rule.prelude)):
                 continue
-            end = css.find("}", at)
-            if end == -1:
-                return
-            if not outer and _HIDDEN_STYLE.search(css[at + 1 : end] + ";"):
-                yield from (sel.strip() for sel in prelude.split(",") if sel.strip())
-            start = end + 1
-            continue
-        if char == "}" and other_media:
-            other_media.pop()
-        start = at + 1  # after "}" or the ";" that ends @import, @charset...
+            if keyword in {"media", "supports", "layer", "container", "scope", "document"}:
+                inner = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+                yield from _styled(inner, parents)
+    if declarations and parents:
+        look = _Look(declarations)
+        if look.hides or look.font_size is not None:
+            for selector in parents:
+                yield selector, look
 
 
-def _not_screen(prelude: str) -> bool:
-    """Whether an at-rule's block applies to other media only (``@media print``, ``speech``...)."""
-    text = prelude.lower()
-    if not text.startswith("@media"):
-        return False
-    media = text.removeprefix("@media")
-    return not any(word in media for word in ("screen", "all", "(")) and media.strip() != ""
+_PSEUDO_ELEMENT = re.compile(
+    r"::|:(?:before|after|first-line|first-letter|marker|placeholder|selection)\b", re.IGNORECASE
+)
+_PSEUDO_CLASS = re.compile(r":[\w-]+(?:\((?:[^()]|\([^()]*\))*\))?")
 
 
-def _hidden_by_sheets(doc: Any) -> set[Any]:
-    """The elements the page's own ``<style>`` sheets hide (external sheets are not fetched)."""
-    from cssselect import HTMLTranslator, SelectorError
+def _select(doc: Any, selector: str, translator: Any) -> list[Any]:
+    """The elements ``selector`` matches.
+
+    Where cssselect cannot read a pseudo-class, the selector without its pseudo-classes is used:
+    it matches more, so the proof errs on the side of calling a link hidden.
+    """
+    path = _xpath(selector, translator)
+    return [] if path is None else [el for el in doc.xpath(path) if isinstance(el.tag, str)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _xpath(selector: str, translator: Any) -> str | None:
+    from cssselect import SelectorError
     from cssselect.xpath import ExpressionError
 
-    hidden: set[Any] = set()
-    translator = HTMLTranslator()
-    for style in doc.iter("style"):
-        for selector in _hiding_rules(style.text or ""):
-            if "::" in selector:  # a pseudo-element hides generated content, not the element
+    for attempt in (selector, _PSEUDO_CLASS.sub("", selector)):
+        if not attempt.strip():
+            return None
+        try:
+            path = translator.css_to_xpath(attempt)
+            etree.XPath(path)  # one cssselect writes but lxml cannot run counts as unreadable
+        except (SelectorError, ExpressionError, etree.XPathError):
+            continue
+        return str(path)
+    return None
+
+
+@functools.cache
+def _translator() -> Any:
+    from cssselect import HTMLTranslator
+
+    return HTMLTranslator()
+
+
+class _Sheets:
+    """What the page's own ``<style>`` sheets do to its elements (external sheets are not fetched)."""
+
+    def __init__(self, doc: Any) -> None:
+        self.looks: dict[Any, list[_Look]] = {}
+        translator = _translator()
+        for style in doc.iter("style"):
+            if any(a.tag in {"template", "noscript"} for a in style.iterancestors()):
+                continue  # inert, or not applied where scripts run
+            if not _for_screens(style.get("media") or "all"):
                 continue
-            try:
-                path = translator.css_to_xpath(selector)
-            except (SelectorError, ExpressionError):  # :hover and the like: hidden only now and then
-                continue
-            hidden.update(el for el in doc.xpath(path) if isinstance(el.tag, str))
-    return hidden
+            for selector, look in _sheet(style.text or ""):
+                for el in _select(doc, selector, translator):
+                    self.looks.setdefault(el, []).append(look)
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet(css: str) -> tuple[tuple[str, _Look], ...]:
+    """The selectors of a sheet that hide or size what they select.
+
+    Cached: an exporter's pages share their sheet, and parsing CSS in Python costs milliseconds.
+    """
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    # A pseudo-element styles generated content, not the element.
+    return tuple((selector, look) for selector, look in _styled(rules, []) if not _PSEUDO_ELEMENT.search(selector))
+
+
+_ASCII_SPACE = re.compile(r"[ \t\n\f\r]+")
+
+
+def _hidden(el: Any, sheets: _Sheets) -> bool:
+    """Whether ``el`` is out of sight: by its place, its attributes, its style, its classes or the sheets.
+
+    A ``font-size`` of 0 hides only where no element between it and ``el`` sets a size again
+    (the old trick against gaps between inline blocks).
+    """
+    sized = False
+    for node in (el, *el.iterancestors()):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag.lower() in _INVISIBLE_TAGS:
+            return True
+        if node.get("hidden") is not None or (node.get("aria-hidden") or "").lower() == "true":
+            return True
+        classes = node.get("class")
+        if classes and not HIDING_CLASSES.isdisjoint(_ASCII_SPACE.split(classes)):
+            return True
+        looks = list(sheets.looks.get(node, ()))
+        style = node.get("style")
+        if style:
+            looks.append(_inline_look(style))  # last: it wins over the sheets
+        for look in looks:
+            if look.hides:
+                return True
+        sizes = [look.font_size for look in looks if look.font_size is not None]
+        if sizes and not sized:
+            if sizes[-1] <= 0:
+                return True
+            sized = True
+    return False
 
 
 def html_links(content: bytes) -> Iterator[str]:
@@ -159,10 +337,10 @@ def html_links(content: bytes) -> Iterator[str]:
     if not content.strip():
         return
     doc = html.document_fromstring(content)
-    by_sheet = _hidden_by_sheets(doc)
+    sheets = _Sheets(doc)
     for a in doc.iter("a"):
         href = a.get("href")
-        if href and not _hidden(a, by_sheet) and (a.text_content().strip() or a.find(".//img") is not None):
+        if href and not _hidden(a, sheets) and (a.text_content().strip() or a.find(".//img") is not None):
             yield href
 
 
