@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsroom import InlineText, LineBreak, Link, Span, Text, ValidationError
+from newsroom import InlineText, LineBreak, Link, Paragraph, Span, Text, ValidationError
+from newsroom.articles import plain_paragraph
 from newsroom.inline import SPAN_KINDS
 
 
@@ -112,3 +113,27 @@ def test_what_needs_fixing_is_fixed(nodes: list[Any], expected: tuple[Any, ...])
 def test_bad_nodes_are_refused_whatever_their_neighbours(nodes: list[Any]) -> None:
     with pytest.raises(ValidationError):
         InlineText(nodes)
+
+
+PARAGRAPH_PIECES = [*RUN_PIECES, "<em>x</em>", "&amp;", "<", "&", "a < b", "<a href='javascript:x'>y</a>"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PARAGRAPH_PIECES), max_size=5).map("".join) | st.text(max_size=30))
+def test_plain_paragraph_is_the_constructor(text: str) -> None:
+    # The short cut for plain paragraphs must build what Paragraph(text=...) builds, and refuse
+    # what it refuses, with the same message.
+    refused: str | None = None
+    try:
+        expected = Paragraph(text=text)
+    except ValidationError as exc:
+        refused = str(exc)
+    if refused is not None:
+        with pytest.raises(ValidationError) as info:
+            plain_paragraph(text)
+        assert str(info.value) == refused
+        return
+    got = plain_paragraph(text)
+    assert got == expected
+    assert type(got.text.nodes) is tuple
+    assert [type(n) for n in got.text.nodes] == [type(n) for n in expected.text.nodes]

@@ -335,6 +335,21 @@ class Paragraph:
         return self.text.plain_text()
 
 
+def plain_paragraph(text: str) -> Paragraph:
+    """``Paragraph(text=text)``, built without the constructor's dispatch when ``text`` is plain.
+
+    Plain text (see :func:`newsroom.inline.is_plain`: printable, no markup, no white space to
+    collapse) that is not empty passes every check ``Paragraph`` makes, so the paragraph is
+    assembled directly; anything else goes through ``Paragraph(text=...)`` and its checks. Most
+    paragraphs of a stored story are plain, and bulk reads build millions of them.
+    """
+    if type(text) is str and text and is_plain(text):
+        paragraph = object.__new__(Paragraph)
+        object.__setattr__(paragraph, "text", plain_inline(text))
+        return paragraph
+    return Paragraph(text=text)
+
+
 @attrs.frozen(kw_only=True)
 class Heading:
     """A subheading inside the body; level 2 to 6 (the headline is level 1)."""
@@ -468,7 +483,7 @@ def _to_block(item: Any, path: str) -> Block:
         return item
     if isinstance(item, str):
         try:
-            return Paragraph(text=item)
+            return plain_paragraph(item)
         except ValidationError as exc:
             raise exc.within(path) from None
     if isinstance(item, Mapping):
