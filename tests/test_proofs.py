@@ -318,6 +318,12 @@ class TestJson:
         walked = any(text_satisfies(s, SITE) for s in json_strings(value))
         assert proves(text, "application/json") is walked
 
+    def test_a_deeply_nested_document_is_read_whole(self) -> None:
+        # Deeper than Python's recursion allows: the walk falls back to a stack.
+        depth = 1000
+        assert proves("[" * depth + '"https://caliber.az"' + "]" * depth, "application/json")
+        assert not proves("[" * depth + '"https://evil.com"' + "]" * depth, "application/json")
+
     def test_json_strings_skips_keys(self) -> None:
         assert list(json_strings({"k": ["a", {"k2": "b"}, 3], "k3": "c"})) == ["a", "b", "c"]
 

@@ -38,7 +38,6 @@ __all__ = [
     "attribution_lines",
     "host_of",
     "href_satisfies",
-    "iter_url_spans",
     "obligations",
     "text_satisfies",
     "unpaid",
@@ -285,11 +284,7 @@ def urls_in_text(text: str) -> list[str]:
 
 def url_spans(text: str) -> list[tuple[int, str]]:
     """Like :func:`urls_in_text`, with where each URL's printed run of characters ends in ``text``."""
-    return list(iter_url_spans(text))
-
-
-def iter_url_spans(text: str) -> Iterator[tuple[int, str]]:
-    """:func:`url_spans` one at a time, so a search can stop at the first URL that will do."""
+    out: list[tuple[int, str]] = []
     at = text.find("://")
     while at != -1:
         # casefold(), as the pattern's case-blind match does, reads the long s of "httpſ" as "s".
@@ -305,8 +300,9 @@ def iter_url_spans(text: str) -> Iterator[tuple[int, str]]:
             at = text.find("://", at + 3)
             continue
         end = tail.end()
-        yield end, text[start:end].rstrip(_TRAILING)
+        out.append((end, text[start:end].rstrip(_TRAILING)))
         at = text.find("://", end)
+    return out
 
 
 def text_satisfies(text: str, obligation: Obligation) -> bool:

@@ -41,7 +41,6 @@ from __future__ import annotations
 import contextlib
 import enum
 import glob
-import hashlib
 import io
 import itertools
 import json
@@ -416,10 +415,13 @@ def _relative(stem: str, format: str, suffix: str, layout: OutputLayout) -> str:
     return f"{stem}.{format}{suffix}"
 
 
+_MASK_64: Final = (1 << 64) - 1
+
+
 class _Names:
     """Unique stems in input order.
 
-    Only an 8-byte digest of each name is kept, in a flat open-addressing table (16 bytes a
+    Only an 8-byte hash of each name is kept, in a flat open-addressing table (16 bytes a
     name at most), so a run over millions of stories does not grow the parent's memory much.
     """
 
@@ -429,8 +431,9 @@ class _Names:
 
     @staticmethod
     def _key(stem: str) -> int:
-        digest = hashlib.blake2b(stem.encode("utf-8"), digest_size=8).digest()
-        return int.from_bytes(digest, "little") or 1
+        # Python's own 64-bit string hash (SipHash, keyed per process): the table lives in one
+        # process for one run, and a collision is as unlikely as with an 8-byte digest.
+        return (hash(stem) & _MASK_64) or 1
 
     def _slot(self, key: int) -> tuple[int, bool]:
         slots = self._slots
