@@ -531,3 +531,17 @@ def test_progress_counts_every_input_byte(tmp_path: Path) -> None:
     assert sum(seen) == sum(p.stat().st_size for p in sources)
     assert converting.input_size(sources) == sum(p.stat().st_size for p in sources)
     assert converting.input_size("-") is None
+
+
+def test_a_story_whose_content_was_changed_after_publishing_is_not_written(tmp_path: Path) -> None:
+    clock = FixedClock()
+    published = newsroom.publish(
+        story(1), actor=newsroom.testing.EDITOR, clock=clock, workflow=newsroom.Workflow(review_required=False)
+    )
+    changed = attrs.evolve(published, headline="A headline nobody approved")
+    (ok, bad) = run([published, changed], to="json", out=tmp_path)
+    assert ok.status is ConvertStatus.DONE
+    assert bad.status is ConvertStatus.FAILED
+    assert "changed outside the workflow" in (bad.reason or "")
+    assert [o.path for o in bad.outputs] == [None]
+    assert len(list(tmp_path.glob("*.json"))) == 1
