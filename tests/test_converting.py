@@ -18,6 +18,7 @@ import pytest
 
 import newsroom
 from newsroom import converting
+from newsroom.audit import entry_hash
 from newsroom.converting import ConvertStatus, FailureStage
 from newsroom.testing import FixedClock, plugin_host, sample_article
 
@@ -545,3 +546,36 @@ def test_a_story_whose_content_was_changed_after_publishing_is_not_written(tmp_p
     assert "changed outside the workflow" in (bad.reason or "")
     assert [o.path for o in bad.outputs] == [None]
     assert len(list(tmp_path.glob("*.json"))) == 1
+
+
+def test_an_emptied_seal_is_no_way_round_the_content_check(tmp_path: Path) -> None:
+    published = newsroom.publish(
+        story(1), actor=newsroom.testing.EDITOR, clock=FixedClock(), workflow=newsroom.Workflow(review_required=False)
+    )
+    blank = attrs.evolve(published.history[-1], content_hash="")
+    blank = attrs.evolve(blank, entry_hash=entry_hash(blank))  # the chain itself still holds
+    forged = attrs.evolve(published, headline="Forged, with a blank seal", history=(*published.history[:-1], blank))
+    (result,) = run([forged], to="all", out=tmp_path)
+    assert result.status is ConvertStatus.FAILED
+    assert "changed outside the workflow" in (result.reason or "")
+    assert list(tmp_path.rglob("*.json")) == []
+    assert list(tmp_path.rglob("*.xml")) == []
+
+
+def test_a_changed_story_is_not_reported_skipped_because_its_outputs_look_fresh(tmp_path: Path) -> None:
+    published = newsroom.publish(
+        story(1), actor=newsroom.testing.EDITOR, clock=FixedClock(), workflow=newsroom.Workflow(review_required=False)
+    )
+    source, out = tmp_path / "in.jsonl", tmp_path / "out"
+    long_ago = (10**18, 10**18)  # older than any output
+    write_jsonl(source, [published])
+    os.utime(source, ns=long_ago)
+    (first,) = run(source, to="json,newsml-g2", out=out)
+    assert first.status is ConvertStatus.DONE
+    before = tree(out)
+    write_jsonl(source, [attrs.evolve(published, body=("A body nobody approved.",))])
+    os.utime(source, ns=long_ago)  # the outputs still look newer than their input
+    (second,) = run(source, to="json,newsml-g2", out=out)
+    assert second.status is ConvertStatus.FAILED
+    assert "changed outside the workflow" in (second.reason or "")
+    assert tree(out) == before

@@ -271,6 +271,11 @@ class TestJson:
         assert proves('{"@id": "https://caliber.az"}', "application/ld+json")
         assert not proves('{"@id": "x"}', "application/ld+json")
 
+    def test_json_lines_end_at_newlines_only(self) -> None:
+        # A line separator inside a string (written as itself, not escaped) is no line break.
+        lines = '{"t": "a\u2028b https://caliber.az/ c\u0085d"}\n'
+        assert proves(lines, "application/x-ndjson")
+
     def test_json_lines(self) -> None:
         lines = '{"a": "x"}\n\n{"b": "https://caliber.az"}\n'
         assert proves(lines, "application/x-ndjson")

@@ -546,19 +546,23 @@ def _write_temp(state: _State, directory: str, content: bytes) -> str:
 
 def _process(state: _State, article: Article, line: int | None, mtime_ns: int | None) -> _Story:
     config = state.config
-    # The chain only: each export checks a locked story's content against it (one hash, not two).
-    report = verify(article, content=False)
+    stem = _stem(article, config.layout)
+    targets = [
+        (fmt, os.path.join(config.out, _relative(stem, fmt, config.suffixes[fmt], config.layout)))
+        for fmt in config.formats
+    ]
+    # Only a file from an earlier run can be up to date: one this run wrote belongs to an
+    # earlier story with the same name, and this story will get another name.
+    fresh = [not config.force and _fresh(target, mtime_ns, config.started_ns) for _fmt, target in targets]
+    # Every export checks a locked story's content against its history; the audit checks it
+    # here only when some output is skipped as up to date (one content hash, not two).
+    report = verify(article, content=any(fresh))
     if not report.ok:
         msg = f"history does not verify at entry {report.index}: {report.problem}"
         return _Story(line, article.guid, None, FailureStage.VALIDATE, msg, ())
-    stem = _stem(article, config.layout)
     outs = []
-    for fmt in config.formats:
-        relative = _relative(stem, fmt, config.suffixes[fmt], config.layout)
-        target = os.path.join(config.out, relative)
-        # Only a file from an earlier run can be up to date: one this run wrote belongs to an
-        # earlier story with the same name, and this story will get another name.
-        if not config.force and _fresh(target, mtime_ns, config.started_ns):
+    for (fmt, target), is_fresh in zip(targets, fresh, strict=True):
+        if is_fresh:
             outs.append(_Out(fmt, None, fresh=True, stage=None, error=None))
             continue
         try:

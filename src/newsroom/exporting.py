@@ -418,9 +418,10 @@ def _sealed_content(article: Article, exporter: Exporter) -> str:
 
     A published (or approved, scheduled, unpublished, killed) story changes text only through
     update or correct; one edited any other way is refused by every format, so what goes out
-    is always what the history recorded. Drafts and stories without a sealed history pass.
+    is always what the history recorded. Drafts pass. A locked story's last entry must hold a
+    content hash (every transition seals one), so an emptied one is refused like a wrong one.
     """
-    if article.state not in LOCKED_STATES or not article.history or not article.history[-1].content_hash:
+    if article.state not in LOCKED_STATES or not article.history:
         return ""
     from newsroom import audit  # here: audit imports this module's neighbours
 

@@ -398,7 +398,8 @@ def _json_unpaid(rendition: Rendition, owed: tuple[Obligation, ...]) -> tuple[Ob
     escapes is judged as a reader of the JSON would see it.
     """
     text = rendition.content.decode("utf-8")
-    lines = text.splitlines() if rendition.media_type.startswith("application/x-ndjson") else [text]
+    # JSON Lines end at "\n" only: splitlines() would also cut at U+2028 inside a string.
+    lines = text.split("\n") if rendition.media_type.startswith("application/x-ndjson") else [text]
     # Only strings that hold a URL can pay an obligation: the body text is passed over quickly.
     strings = [s for line in lines if line.strip() for s in _url_strings(orjson.loads(line))]
     return unpaid([url for s in strings for url in urls_in_text(s)], owed)

@@ -361,7 +361,9 @@ def parse_json(text: str | bytes) -> Any:
 
     orjson parses it where it gives the same values: not where it refuses the text (so errors
     and the odd extension, such as ``NaN``, are the standard library's own), and not where it
-    turned an integer beyond 64 bits into a float, which shows as a float of that size.
+    turned an integer beyond 64 bits into a float, which shows as a float of that size. One
+    difference remains: a document nested 1,000 to 1,023 levels deep is read, where the
+    standard library runs out of recursion.
 
     Raises:
         json.JSONDecodeError: the text is not JSON, with the standard library's message,
