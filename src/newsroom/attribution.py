@@ -41,7 +41,6 @@ __all__ = [
     "obligations",
     "text_satisfies",
     "unpaid",
-    "url_spans",
     "urls_in_text",
 ]
 
@@ -279,12 +278,7 @@ def urls_in_text(text: str) -> list[str]:
     the cost: the search is for ``://`` (a case-blind pattern cannot use a fast literal
     search, and takes ten times longer over a page).
     """
-    return [url for _end, url in url_spans(text)]
-
-
-def url_spans(text: str) -> list[tuple[int, str]]:
-    """Like :func:`urls_in_text`, with where each URL's printed run of characters ends in ``text``."""
-    out: list[tuple[int, str]] = []
+    out: list[str] = []
     at = text.find("://")
     while at != -1:
         # casefold(), as the pattern's case-blind match does, reads the long s of "httpſ" as "s".
@@ -300,7 +294,7 @@ def url_spans(text: str) -> list[tuple[int, str]]:
             at = text.find("://", at + 3)
             continue
         end = tail.end()
-        out.append((end, text[start:end].rstrip(_TRAILING)))
+        out.append(text[start:end].rstrip(_TRAILING))
         at = text.find("://", end)
     return out
 

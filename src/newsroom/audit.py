@@ -37,7 +37,7 @@ def canonical_json(data: Any) -> bytes:
     ``0.00001``): a value that holds one, or anything orjson refuses, takes the standard
     library's way. A property test holds the two to the same bytes.
     """
-    if not _needs_stdlib(data):
+    if _alike(data):
         try:
             return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
         except orjson.JSONEncodeError:  # an integer beyond 64 bits, a key that is not text...
@@ -45,32 +45,26 @@ def canonical_json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-_MAX_VALUES = 1_000_000
+def _alike(data: Any) -> bool:
+    """Whether orjson writes ``data`` as the standard library does.
 
+    It does for text (of str subclasses such as a StrEnum too), whole numbers, booleans and
+    null, and for floats that Python spells without an exponent: repr() switches to one below
+    1e-4 and from 1e16, and in between the shortest digits are spelled alike (coordinates such
+    as 35.6895 stay on the fast path).
+    """
+    from newsroom.serialization import odd_values  # here: serialization builds on the model, audit on states
 
-def _needs_stdlib(value: Any) -> bool:
-    """Whether ``value`` holds a float that Python spells with an exponent, or a value not of JSON."""
-    stack = [value]
-    pop, push = stack.pop, stack.extend
-    budget = _MAX_VALUES  # a structure that contains itself would never end: the library raises for it
-    while stack:
-        budget -= 1
-        if budget < 0:
-            return True
-        item = pop()
-        kind = type(item)
-        if kind is dict:
-            push(item.values())
-        elif kind is list or kind is tuple:
-            push(item)
-        elif kind is float:
-            # repr() switches to an exponent below 1e-4 and from 1e16; in between, the shortest
-            # digits are spelled alike (coordinates such as 35.6895 stay on the fast path).
+    odd = odd_values(data)
+    if odd is None:
+        return False
+    for item in odd:
+        if type(item) is float:
             if item != 0 and not 1e-4 <= abs(item) < 1e16:  # noqa: PLR2004
-                return True
-        elif kind is not int and kind is not bool and item is not None and not isinstance(item, str):
-            return True  # (text of a str subclass, such as a StrEnum, is written alike)
-    return False
+                return False
+        elif not isinstance(item, str):
+            return False
+    return True
 
 
 def _digest(data: Any) -> str:

@@ -374,25 +374,38 @@ def parse_json(text: str | bytes) -> Any:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)
-    return json.loads(text) if _has_huge_float(value) else value
+    odd = odd_values(value)
+    return json.loads(text) if odd is None or any(not -_HUGE < v < _HUGE for v in odd) else value
 
 
 _HUGE: Final = float(2**63)  # orjson keeps integers within 64 bits; beyond, it gives floats
+_MAX_VALUES: Final = 1_000_000
 
 
-def _has_huge_float(value: Any) -> bool:
+def odd_values(value: Any) -> list[Any] | None:
+    """The values in nested dicts, lists and tuples that are not text, whole numbers, booleans or null.
+
+    Floats, mostly: where orjson and the standard library can differ (parsing, and writing the
+    canonical JSON of :mod:`newsroom.audit`). ``None`` for a structure of more than a million
+    values, or one that contains itself, which only the standard library handles.
+    """
+    out: list[Any] = []
     stack = [value]
     pop, push = stack.pop, stack.extend
+    budget = _MAX_VALUES
     while stack:
+        budget -= 1
+        if budget < 0:
+            return None
         item = pop()
         kind = type(item)
         if kind is dict:
             push(item.values())
-        elif kind is list:
+        elif kind is list or kind is tuple:
             push(item)
-        elif kind is float and not -_HUGE < item < _HUGE:
-            return True
-    return False
+        elif kind is not str and kind is not int and kind is not bool and item is not None:
+            out.append(item)
+    return out
 
 
 def content_dict(article: Article) -> dict[str, Any]:
