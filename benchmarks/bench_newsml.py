@@ -88,7 +88,7 @@ def hand_built_inputs(story: newsroom.Article, context: newsroom.ExportContext) 
         "now": context.now.isoformat(),
         "created": story.first_created.isoformat() if story.first_created else "",
         "version": newsroom_newsml.items.newsroom_version(),
-        "slug": story.slug,
+        "file_name": newsroom_newsml.items.file_name(story.guid),
         "words": str(story.word_count()),
         "byline": story.byline(),
         "paragraphs": [b.text for b in story.body if isinstance(b, newsroom.Paragraph)],
@@ -117,6 +117,7 @@ def hand_built(d: dict[str, Any]) -> bytes:
                 e.scheme(e.name(name), alias=alias, uri=f"urn:newsroom-editorial:cv:{alias}:")
                 for alias, name in (
                     ("nrrole", "newsroom roles"),
+                    ("nrprop", "newsroom properties"),
                     ("nrsec", "newsroom sections"),
                     ("nrperson", "newsroom people"),
                 )
@@ -129,7 +130,7 @@ def hand_built(d: dict[str, Any]) -> bytes:
                 " ",
                 e.a(src.name, {"href": src.required_link or "", "class": "site"}),
             ),
-            idrefs="src1",
+            e.rightsInfoExtProperty(rel="nrprop:termsOf", literal="src1"),
         ),
         e.itemMeta(
             e.itemClass(qcode="ninat:text"),
@@ -137,7 +138,7 @@ def hand_built(d: dict[str, Any]) -> bytes:
             e.versionCreated(d["created"]),
             e.firstCreated(d["created"]),
             e.pubStatus(qcode="stat:withheld"),
-            e.fileName(d["slug"] + ".xml"),
+            e.fileName(d["file_name"]),
             e.generator("newsroom", versioninfo=d["version"]),
             e.service(e.name(s.section.name), qcode=f"nrsec:{s.section.path}"),
             e.link(rel="irel:seeAlso", href=s.canonical_url or "", contenttype="text/html"),

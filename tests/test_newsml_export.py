@@ -102,7 +102,10 @@ def test_exporter_contract_and_determinism(
     host: newsroom.PluginHost, published: newsroom.Article, clock: FixedClock
 ) -> None:
     rendition = check_exporter("newsml-g2", published, host=host, clock=clock)
-    assert rendition.filename == "japan-italy-talks.xml"
+    # The file name comes from the guid (urn:newsroom:caliber.az:20260116:japan-italy), not the slugline.
+    assert rendition.filename.startswith("urn-newsroom-caliber-az-20260116-japan-italy-")
+    assert rendition.filename.endswith(".xml")
+    assert text(etree.fromstring(rendition.content), "n:itemMeta/n:fileName") == rendition.filename
     again = newsroom.export(published, "newsml-g2", clock=FixedClock(clock.now), host=plugin_host())
     assert again.content == rendition.content
     later = newsroom.export(published, "newsml-g2", clock=FixedClock(clock.now + timedelta(days=3)), host=host)
@@ -164,7 +167,7 @@ def test_nitf_body_is_checked_by_the_nitf_schema(published: newsroom.Article, cl
     assert "bogus" in str(schema.error_log)
 
 
-def test_embargoed_story_is_exported_withheld(clock: FixedClock) -> None:
+def test_embargoed_story_is_exported_usable_and_embargoed(clock: FixedClock) -> None:
     until = clock.now + timedelta(hours=6)
     story = publish(attrs.evolve(sample_article(clock=clock), embargo_until=until), clock)
     root = assert_valid(export(story, clock))
@@ -172,9 +175,11 @@ def test_embargoed_story_is_exported_withheld(clock: FixedClock) -> None:
     names = child_names(meta)
     assert names.index("embargoed") < names.index("pubStatus"), "embargoed comes before pubStatus (Superdesk's bug)"
     assert datetime.fromisoformat(must_text(meta, "n:embargoed")) == until
-    assert find_one(meta, "n:pubStatus").get("qcode") == "stat:withheld"
+    # As in IPTC's LISTING_1: the embargo is carried by embargoed, the status is usable, so the
+    # same guid and version say the same thing before and after the embargo lifts.
+    assert find_one(meta, "n:pubStatus").get("qcode") == "stat:usable"
     assert "Embargoed until" in (text(meta, "n:edNote[@role='nrrole:embargo']") or "")
-    # After the embargo the same story is usable, and still says when the embargo was.
+    # After the embargo the same story is still usable, and still says when the embargo was.
     clock.advance(hours=7)
     after = find_one(assert_valid(export(story, clock)), "n:itemMeta")
     assert find_one(after, "n:pubStatus").get("qcode") == "stat:usable"
@@ -343,8 +348,11 @@ def test_rights_and_attribution(published: newsroom.Article, clock: FixedClock) 
     terms = find_one(rights[1], "n:usageTerms")
     assert "only if there is a hyperlink to Caliber.az" in terms.xpath("string()")
     assert find_one(terms, "n:a").get("href") == "https://caliber.az"
-    source_id = rights[1].get("idrefs")
-    assert find_one(root, f".//n:infoSource[@id='{source_id}']/n:name").text == "Caliber.Az"
+    # The source's terms cover the whole item: no idrefs (which would scope them to the element
+    # named); an extension property names the infoSource whose terms they are.
+    assert rights[1].get("idrefs") is None
+    whose = find_one(rights[1], "n:rightsInfoExtProperty[@rel='nrprop:termsOf']")
+    assert find_one(root, f".//n:infoSource[@id='{whose.get('literal')}']/n:name").text == "Caliber.Az"
     body_link = find_one(root, ".//x:p[@class='attribution']/x:a")
     assert body_link.get("href") == "https://caliber.az"
     # The core's XML proof (the one every export runs) finds the link.
@@ -472,7 +480,7 @@ def test_every_valid_story_exports_to_a_valid_item(story: newsroom.Article) -> N
     status = find_one(root, "n:itemMeta/n:pubStatus").get("qcode")
     if story.state is newsroom.PublishState.KILLED:
         assert status == "stat:canceled"
-    elif story.state is newsroom.PublishState.PUBLISHED and not story.is_embargoed(clock.now):
+    elif story.state is newsroom.PublishState.PUBLISHED:  # embargoed or not: embargoed carries that
         assert status == "stat:usable"
     else:
         assert status == "stat:withheld"

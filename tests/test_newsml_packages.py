@@ -88,7 +88,9 @@ def edition(clock: FixedClock) -> newsroom.Edition:
 def test_package_is_a_valid_composite_in_running_order(edition: newsroom.Edition, clock: FixedClock) -> None:
     rendition = newsroom_newsml.package(edition, clock=clock, host=plugin_host())
     assert rendition.media_type == "application/vnd.iptc.g2.packageitem+xml"
-    assert rendition.filename == "world-16-january-2026.xml"
+    # Named after the guid (urn:example:edition:world-2026-01-16), so every version has one name.
+    assert rendition.filename.startswith("urn-example-edition-world-2026-01-16-")
+    assert rendition.filename.endswith(".xml")
     root = assert_valid(rendition.content)
     assert etree.QName(root).localname == "packageItem"
     assert (root.get("guid"), root.get("version")) == (edition.guid, "1")
@@ -114,7 +116,8 @@ def test_package_is_a_valid_composite_in_running_order(edition: newsroom.Edition
     ]
     assert summary == [
         ("ninat:text", "stat:usable", "Story number 1", "The summary of story 1."),
-        ("ninat:text", "stat:withheld", "Story number 2", "The summary of story 2."),
+        # Published under embargo: usable, the embargo is in the item's embargoed (LISTING_1).
+        ("ninat:text", "stat:usable", "Story number 2", "The summary of story 2."),
         ("ninat:text", "stat:canceled", "This story has been withdrawn", "Story 3 was withdrawn."),
     ]
     assert all(find_one(r, "n:provider").get("uri") == "https://news.example.com" for r in refs)

@@ -4,7 +4,8 @@ The exporter ``json`` writes the lossless native form (see :mod:`newsroom.serial
 with history and internal fields: it is an interchange and archive format, not a public one,
 and it carries embargoes. The readers ``json`` and ``jsonl`` read it back; ``jsonl`` streams
 one story per line, so memory does not grow with the file, and reports a bad line without
-stopping.
+stopping: not JSON, not UTF-8, not a valid story, or nested too deeply to read (deeper than
+Python's recursion limit allows).
 
 Like every plugin, this one uses only newsroom's public API.
 """
@@ -63,11 +64,13 @@ class JsonReader:
         return _first_char(head) == b"{" and b'"format_version"' in head and b"}\n{" not in head
 
     def read(self, stream: IO[bytes], *, source: str) -> Iterator[newsroom.Article | newsroom.ReadError]:
-        """Yield the story, or a ReadError naming the field or line."""
+        """Yield the story, or a ReadError naming the field or line (or saying it nests too deeply)."""
         try:
-            yield newsroom.loads(stream.read())
+            article = newsroom.loads(stream.read())  # a ValidationError for every bad input, deep nesting too
         except newsroom.ValidationError as exc:
             yield newsroom.ReadError(str(exc), source=source)
+        else:
+            yield article
 
 
 class JsonLinesReader:
@@ -89,20 +92,25 @@ class JsonLinesReader:
     def read(self, stream: IO[bytes], *, source: str) -> Iterator[newsroom.Article | newsroom.ReadError]:
         """Yield each line's story, or a ReadError naming the line; blank lines are skipped."""
         for number, raw in enumerate(stream, start=1):
-            if not raw.strip():
-                continue
-            try:
-                data = newsroom.parse_json(raw)
-            except json.JSONDecodeError as exc:
-                yield newsroom.ReadError(f"not JSON: {exc.msg} (column {exc.colno})", source=source, line=number)
-                continue
-            except UnicodeDecodeError as exc:
-                yield newsroom.ReadError(f"not UTF-8 text: {exc.reason}", source=source, line=number)
-                continue
-            try:
-                yield newsroom.from_dict(data)
-            except newsroom.ValidationError as exc:
-                yield newsroom.ReadError(str(exc), source=source, line=number)
+            if raw.strip():
+                yield _read_line(raw, source, number)
+
+
+_TOO_DEEP = "nested too deeply to read (deeper than Python's recursion limit allows)"
+
+
+def _read_line(raw: bytes, source: str, number: int) -> newsroom.Article | newsroom.ReadError:
+    """One line's story, or a ReadError naming the line: every failure is reported, none raised."""
+    try:
+        return newsroom.from_dict(newsroom.parse_json(raw))
+    except json.JSONDecodeError as exc:
+        return newsroom.ReadError(f"not JSON: {exc.msg} (column {exc.colno})", source=source, line=number)
+    except UnicodeDecodeError as exc:
+        return newsroom.ReadError(f"not UTF-8 text: {exc.reason}", source=source, line=number)
+    except newsroom.ValidationError as exc:
+        return newsroom.ReadError(str(exc), source=source, line=number)
+    except RecursionError:  # deeply nested arrays, or inline markup nested deeper than Python recurses
+        return newsroom.ReadError(_TOO_DEEP, source=source, line=number)
 
 
 @newsroom.hookimpl

@@ -384,16 +384,18 @@ def _image(
 ) -> Iterator[newsroom.Block]:
     url = _http(src)
     if url is None:
-        msg = f"image source {src!r} is not an http(s) URL"
-        raise newsroom.ValidationError("body", msg)
+        # A relative source ("photo.jpg", common in NITF) points into a package this reader
+        # does not have: no output could show it, so the image is left out, not the story.
+        return
     yield newsroom.Image(src=url, alt=alt or "", caption=caption, credit=credit, width=_int(width), height=_int(height))
 
 
 def read_nitf(nitf: etree._Element) -> list[newsroom.Block]:
     """The body blocks of an NITF document's ``body.content`` (all of them, in order)."""
     blocks: list[newsroom.Block] = []
-    for content in nitf.iter(f"{{{NITF}}}body.content"):
-        blocks.extend(_nitf_blocks(content))
+    for content in nitf.iter():  # by local name: NITF is sometimes written without its namespace
+        if _local(content) == "body.content":
+            blocks.extend(_nitf_blocks(content))
     return blocks
 
 

@@ -9,17 +9,24 @@ time zone.
 
 How the pipeline's protection rules shape the item: the exporter is ``public`` (internal fields
 such as the editor's note and history notes never reach it, and a killed story arrives as its
-kill notice) and ``carries_embargo`` (an embargoed story is exported, marked ``embargoed`` and
-``stat:withheld``).
+kill notice) and ``carries_embargo`` (an embargoed story is exported, marked ``embargoed``, with
+an editorial note stating the embargo; a published story stays ``stat:usable`` throughout, so the
+embargo lifting needs no new version).
+
+Text goes in as the schema types it: single-line ``g2normalizedString`` elements (``name``,
+``keyword``, ``slugline``, ``creditline``, ``fileName``) get their tabs and line breaks collapsed
+to one space (:func:`one_line`), and the ``BlockType`` elements (``description``, ``edNote``,
+``copyrightNotice``) carry a line break as ``<br/>`` (:func:`block`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -34,7 +41,18 @@ from newsroom_newsml.bodies import nitf_document, xhtml_document
 from newsroom_newsml.markup import E_NAR, Child, nar_inline
 
 
-__all__ = ["NewsMLExporter", "Settings", "build_item", "iso", "newsroom_version"]
+__all__ = [
+    "NewsMLExporter",
+    "Settings",
+    "bad_text",
+    "block",
+    "build_item",
+    "file_name",
+    "iso",
+    "newsroom_version",
+    "one_line",
+    "raise_for_bad_text",
+]
 
 _QCODE: Final = re.compile(r"^[^\s:]+:\S+$")
 _NCNAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -101,11 +119,98 @@ def newsroom_version() -> str:
 
 
 def iso(value: datetime) -> str:
-    """An aware datetime as an ``xs:dateTime`` with its offset (``2026-01-16T07:01:00+00:00``)."""
-    if value.utcoffset() is None:  # the model forbids it; a guard for hand-built values
+    """An aware datetime as an ``xs:dateTime`` with its offset (``2026-01-16T07:01:00+00:00``).
+
+    ``xs:dateTime`` offsets are whole minutes; a time whose offset is not (local mean time, such as
+    Amsterdam's ``+00:19:32`` before 1937) is written in UTC instead.
+    """
+    offset = value.utcoffset()
+    if offset is None:  # the model forbids it; a guard for hand-built values
         msg = f"{value.isoformat()} has no time zone"
         raise newsroom.ValidationError("time", msg)
+    if offset.seconds % 60 or offset.microseconds:
+        value = value.astimezone(UTC)
     return value.isoformat()
+
+
+_LAYOUT: Final = re.compile(r"[ \t\n\r]*[\t\n\r][ \t\n\r]*")
+
+
+def one_line(text: str) -> str:
+    r"""``text`` as a ``g2normalizedString``: a white-space run holding a tab or line break becomes a space.
+
+    The schema's pattern ``[\S ]*`` allows no white space but the space in names, keywords, the
+    slugline, the credit line and the file name; other text is returned as it is.
+    """
+    if "\t" in text or "\n" in text or "\r" in text:
+        return _LAYOUT.sub(" ", text)
+    return text
+
+
+def block(text: str) -> list[Child]:
+    """``text`` as ``BlockType`` content (``description``, ``edNote``, ``copyrightNotice``): ``<br/>`` for a break."""
+    if "\n" not in text:
+        return [text]
+    out: list[Child] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append(E_NAR.br())
+        if line:
+            out.append(line)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def file_name(guid: str) -> str:
+    """The file name of every version of the item or package ``guid``: a slug of it and a short hash.
+
+    Derived from the guid alone, so a correction that changes the headline, or a kill that
+    replaces the story with its notice, keeps the name (``urn-newsroom-example-com-42-1a2b3c4d.xml``);
+    the hash keeps guids that slug alike apart.
+    """
+    slug = newsroom.make_slug(guid, max_length=80) or "item"
+    digest = hashlib.sha256(guid.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug}-{digest}.xml"
+
+
+# XML 1.0 characters: no C0 control but tab, line feed and carriage return; no surrogate; no U+FFFE, U+FFFF.
+_NOT_XML: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def raise_for_bad_text(value: object, exc: Exception) -> None:
+    """Raise an :class:`newsroom.ExportError` naming the field of ``value`` that XML cannot hold, if any."""
+    found = bad_text(value)
+    if found is not None:
+        where, char = found
+        msg = (
+            f"{where}: character U+{ord(char):04X} cannot be written in XML 1.0 "
+            "(no control characters but tab and line breaks, no lone surrogates, no U+FFFE or U+FFFF)"
+        )
+        raise newsroom.ExportError(msg, format="newsml-g2") from exc
+
+
+def bad_text(value: object, where: str = "") -> tuple[str, str] | None:
+    """The first text in ``value`` (a story's :func:`newsroom.to_dict` form) that XML cannot hold.
+
+    Returns the field's path (``summary``, ``body[2].text``) and the character, or ``None``. For
+    error messages only: it walks the whole story.
+    """
+    if isinstance(value, str):
+        found = _NOT_XML.search(value)
+        return (where or "text", found.group()) if found else None
+    if isinstance(value, Mapping):
+        items: Iterable[tuple[str, object]] = (
+            (f"{where}.{key}" if where else str(key), item) for key, item in value.items()
+        )
+    elif isinstance(value, (list, tuple)):
+        items = ((f"{where}[{i}]", item) for i, item in enumerate(value))
+    else:
+        return None
+    for path, item in items:
+        found_in = bad_text(item, path)
+        if found_in:
+            return found_in
+    return None
 
 
 def decimal(value: float) -> str:
@@ -159,7 +264,7 @@ class Settings:
     scheme_base: str = v.DEFAULT_SCHEME_BASE
     """The start of newsroom's own scheme URIs."""
     schemes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    """Extra scheme aliases (alias to URI) for concepts outside IPTC's catalog."""
+    """Extra scheme aliases (alias to URI) for concepts outside IPTC's catalog; not one it or newsroom declares."""
     id_prefix: str = ""
     """Put in front of every ``id`` in the item, so items in one message never share one."""
 
@@ -179,6 +284,14 @@ class Settings:
             example = "{'myco': 'https://example.com/cv/'}"
             msg = f"option 'schemes' must map scheme aliases to URIs, e.g. {example}, not {schemes!r}"
             raise newsroom.ExportError(msg, format="newsml-g2")
+        for alias in sorted(schemes):
+            if alias in v.IPTC_ALIASES or alias in v.PROVIDER_SCHEMES:
+                owner = "IPTC's catalog" if alias in v.IPTC_ALIASES else "newsroom's provider catalog"
+                msg = (
+                    f"option 'schemes' cannot declare {alias!r}: {owner} already declares it, and one alias "
+                    "must name one scheme; pick another alias for your scheme"
+                )
+                raise newsroom.ExportError(msg, format="newsml-g2")
         schemas = options.get("schemas")
         if schemas is not None and not isinstance(schemas, (str, Path)):
             msg = f"option 'schemas' must be a folder path, not {schemas!r}"
@@ -205,14 +318,17 @@ OPTIONS: Final = frozenset({"nitf", "validate", "schemas", "catalog_url", "schem
 """The exporter's option names."""
 
 
-def pub_status(article: newsroom.Article, now: datetime) -> str:
+def pub_status(article: newsroom.Article) -> str:
     """The item's ``pubStatus``: canceled when killed, usable when published, otherwise withheld.
 
-    Withheld covers an embargoed story, one not yet published, and one taken down.
+    A published story under embargo is usable too, as in IPTC's LISTING_1: the embargo is carried
+    by ``embargoed`` (and an ``edNote``), so the status does not change when the embargo lifts, and
+    the same guid and version never say two things. Withheld covers a story not yet published and
+    one taken down (``unpublish`` keeps the version, so a partner is best sent a kill).
     """
     if article.state is newsroom.PublishState.KILLED:
         return "stat:canceled"
-    if article.state is newsroom.PublishState.PUBLISHED and not article.is_embargoed(now):
+    if article.state is newsroom.PublishState.PUBLISHED:
         return "stat:usable"
     return "stat:withheld"
 
@@ -268,7 +384,7 @@ def catalog_element(
 
 
 def _name(text: str) -> etree._Element:
-    return E_NAR.name(text)
+    return E_NAR.name(one_line(text))
 
 
 def _usage_terms(source: newsroom.Source, where: str) -> etree._Element:
@@ -288,7 +404,7 @@ def _usage_terms(source: newsroom.Source, where: str) -> etree._Element:
     return E_NAR.usageTerms(lead, " ", link)
 
 
-def _rights(article: newsroom.Article, source_ids: Mapping[int, str]) -> list[etree._Element]:
+def _rights(item: _Item, article: newsroom.Article, source_ids: Mapping[int, str]) -> list[etree._Element]:
     out: list[etree._Element] = []
     first: list[Child] = []
     if article.rights is not None:
@@ -297,14 +413,17 @@ def _rights(article: newsroom.Article, source_ids: Mapping[int, str]) -> list[et
             holder.set("uri", article.rights.holder_url)
         first.append(holder)
         if article.rights.notice:
-            first.append(E_NAR.copyrightNotice(article.rights.notice))
+            first.append(E_NAR.copyrightNotice(*block(article.rights.notice)))
     if article.publisher is not None and article.publisher.policy is not None:
         first.append(_usage_terms(article.publisher, "publisher.policy"))
     if first:
         out.append(E_NAR.rightsInfo(*first))
     for index, ref in source_ids.items():
-        source = article.sources[index]
-        out.append(E_NAR.rightsInfo(_usage_terms(source, f"sources[{index}].policy"), idrefs=ref))
+        # A source's terms cover the whole item (rightsInfo without idrefs, which would scope
+        # them to the element they name); an extension property says whose terms they are.
+        where = f"sources[{index}].policy"
+        whose = E_NAR.rightsInfoExtProperty(rel=item.qcode("nrprop:termsOf", where), literal=ref)
+        out.append(E_NAR.rightsInfo(_usage_terms(article.sources[index], where), whose))
     return out
 
 
@@ -321,14 +440,14 @@ def _media_link(item: _Item, image: newsroom.Image, where: str) -> etree._Elemen
     if image.caption:
         content.append(E_NAR.description(*nar_inline(image.caption), role=item.qcode("drol:caption", where)))
     if image.credit:
-        content.append(E_NAR.creditline(image.credit))
+        content.append(E_NAR.creditline(one_line(image.credit)))
     attrs = {"rel": item.qcode("irel:associatedWith", where), "href": image.src}
     if image.alt:
         attrs["title"] = image.alt
     return E_NAR.link(*content, attrs)
 
 
-def _item_meta(item: _Item, article: newsroom.Article, now: datetime, slug: str) -> etree._Element:
+def _item_meta(item: _Item, article: newsroom.Article, now: datetime, name: str) -> etree._Element:
     meta: list[Child] = [
         E_NAR.itemClass(qcode=item.qcode("ninat:text", "itemClass")),
         _provider(item, article.publisher),
@@ -338,8 +457,8 @@ def _item_meta(item: _Item, article: newsroom.Article, now: datetime, slug: str)
         meta.append(E_NAR.firstCreated(iso(article.first_created)))
     if article.embargo_until:
         meta.append(E_NAR.embargoed(iso(article.embargo_until)))
-    meta.append(E_NAR.pubStatus(qcode=item.qcode(pub_status(article, now), "state")))
-    meta.append(E_NAR.fileName(slug + ".xml"))
+    meta.append(E_NAR.pubStatus(qcode=item.qcode(pub_status(article), "state")))
+    meta.append(E_NAR.fileName(name))
     meta.append(E_NAR.generator("newsroom", versioninfo=newsroom_version()))
     if article.section is not None:
         meta.append(
@@ -357,7 +476,7 @@ def _item_meta(item: _Item, article: newsroom.Article, now: datetime, slug: str)
         local = f"c{i}v{correction.version}" if correction.version else f"c{i}"
         meta.append(
             E_NAR.edNote(
-                correction.text,
+                *block(correction.text),
                 id=item.id(local),
                 role=item.qcode(f"nrrole:{correction.kind.value}", where),
                 modified=iso(correction.at),
@@ -468,14 +587,14 @@ def _content_meta(
     meta.extend(
         E_NAR.subject(
             _name(c.label),
-            type=item.qcode("cpnat:abstract", "subjects"),
+            type=item.qcode(v.CONCEPT_NATURES.get(c.code.partition(":")[0], "cpnat:abstract"), "subjects"),
             qcode=item.qcode(c.code, f"subjects[{i}].code"),
         )
         for i, c in enumerate(article.subjects)
     )
-    meta.extend(E_NAR.keyword(k) for k in article.keywords)
+    meta.extend(E_NAR.keyword(one_line(k)) for k in article.keywords)
     if article.slugline:
-        meta.append(E_NAR.slugline(article.slugline))
+        meta.append(E_NAR.slugline(one_line(article.slugline)))
     meta.append(E_NAR.headline(article.headline))
     if article.deck:
         meta.append(E_NAR.headline(article.deck, role=item.qcode("nrrole:deck", "deck")))
@@ -487,7 +606,7 @@ def _content_meta(
     if byline:
         meta.append(E_NAR.by(byline))
     if article.summary:
-        meta.append(E_NAR.description(article.summary, role=item.qcode("drol:summary", "summary")))
+        meta.append(E_NAR.description(*block(article.summary), role=item.qcode("drol:summary", "summary")))
     if article.published:
         meta.append(_ext(item, "published", iso(article.published), "xs:dateTime", "published"))
     if article.dateline is not None:
@@ -503,22 +622,20 @@ def build_item(
     now: datetime,
     attribution: Iterable[newsroom.AttributionLine],
     settings: Settings,
-    slug: str | None = None,
 ) -> etree._Element:
-    """The ``newsItem`` element for ``article`` (``slug``: the story's slug, if already known).
+    """The ``newsItem`` element for ``article``.
 
     Raises:
         newsroom.ExportError: a QCode is malformed, or its scheme alias is declared nowhere (the
             message names the field and says how to declare it).
     """
     item = _Item(settings)
-    slug = slug or article.slug
     lines = tuple(attribution)
     source_ids = {i: item.id(f"src{i + 1}") for i, s in enumerate(article.sources) if s.policy is not None}
     dateline = printed_dateline(article.dateline, article.language) if article.dateline is not None else None
 
-    rights = _rights(article, source_ids)
-    item_meta = _item_meta(item, article, now, slug)
+    rights = _rights(item, article, source_ids)
+    item_meta = _item_meta(item, article, now, file_name(article.guid))
     content_meta = _content_meta(item, article, source_ids, dateline)
     renditions = [
         E_NAR.inlineXML(
@@ -598,19 +715,22 @@ class NewsMLExporter:
     public = True
     """Internal fields never reach a partner, and a killed story reaches it as its kill notice."""
     carries_embargo = True
-    """``embargoed`` plus ``stat:withheld`` tell the partner to hold the story."""
+    """``embargoed`` (and an ``edNote`` stating it) tells the partner to hold the story."""
     description = "IPTC NewsML-G2 2.35 text newsItem (XHTML body, optional NITF)"
 
     def export(self, article: newsroom.Article, context: newsroom.ExportContext) -> newsroom.Rendition:
         """Render ``article``; deterministic for a given story, clock and options."""
         settings = Settings.from_options(context.options)
-        slug = article.slug
-        root = build_item(article, now=context.now, attribution=context.attribution, settings=settings, slug=slug)
-        content = serialize(root)
+        try:
+            root = build_item(article, now=context.now, attribution=context.attribution, settings=settings)
+            content = serialize(root)
+        except ValueError as exc:  # lxml refuses text XML cannot hold: say which field holds it
+            raise_for_bad_text(newsroom.to_dict(article), exc)
+            raise
         if settings.validate:
             from newsroom_newsml.validation import check_or_raise
 
             check_or_raise(content, settings.schemas, nitf=settings.nitf, what=f"{article.guid} v{article.version}")
         return newsroom.Rendition(
-            content=content, media_type=self.media_type, filename=slug + self.suffix, format=self.name
+            content=content, media_type=self.media_type, filename=file_name(article.guid), format=self.name
         )

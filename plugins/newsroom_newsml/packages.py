@@ -6,7 +6,7 @@ plugin, not exporters. They keep every guarantee an export has:
 - each story goes through :func:`newsroom.export` (prepare hooks, embargo and kill protection,
   internal fields removed, the exporter, the attribution proof), and the package's summaries
   (headline, summary, status, usage terms) are taken from that exported item, so a killed story
-  is listed by its notice and an embargoed one as withheld;
+  is listed by its notice and one not yet published as withheld;
 - the finished package or message is proved again by the rendition checkers for every story it
   carries or lists: a package repeats each story's ``usageTerms`` (with the required link) in a
   ``rightsInfo`` that points at its ``itemRef``;
@@ -32,9 +32,12 @@ from newsroom_newsml.items import (
     Settings,
     _Item,
     catalog_element,
+    file_name,
     id_prefix_for,
     iso,
     newsroom_version,
+    one_line,
+    raise_for_bad_text,
     serialize,
     version_signals,
 )
@@ -112,13 +115,14 @@ def _package_meta(item: _Item, edition: newsroom.Edition, now: datetime) -> list
     publishers = {a.publisher for a in edition.articles}
     publisher = publishers.pop() if len(publishers) == 1 else None
     if publisher is not None and publisher.home:
-        provider = E_NAR.provider(E_NAR.name(publisher.name), uri=publisher.home)
+        provider = E_NAR.provider(E_NAR.name(one_line(publisher.name)), uri=publisher.home)
     else:
         provider = E_NAR.provider(qcode=item.qcode("nrprov:unspecified", "publisher"))
     meta: list[Child] = [
         E_NAR.itemClass(qcode=item.qcode("ninat:composite", "itemClass")),
         provider,
-        E_NAR.versionCreated(iso(edition.created or now)),
+        # Like a story's: version 1 was made when the edition was created; a later version, now.
+        E_NAR.versionCreated(iso(edition.created if edition.created and edition.version == 1 else now)),
     ]
     if edition.created:
         meta.append(E_NAR.firstCreated(iso(edition.created)))
@@ -127,7 +131,8 @@ def _package_meta(item: _Item, edition: newsroom.Edition, now: datetime) -> list
     if edition.section is not None:
         meta.append(
             E_NAR.service(
-                E_NAR.name(edition.section.name), qcode=item.qcode(f"nrsec:{edition.section.path}", "section")
+                E_NAR.name(one_line(edition.section.name)),
+                qcode=item.qcode(f"nrsec:{edition.section.path}", "section"),
             )
         )
     meta.append(E_NAR.title(edition.title))
@@ -158,11 +163,16 @@ def _package(
         if terms:
             rights.append(E_NAR.rightsInfo(*terms, idrefs=ref_id))
 
-    meta = _package_meta(item, edition, now)
-    content_meta: list[Child] = []
-    if edition.created:
-        content_meta.append(E_NAR.contentCreated(iso(edition.created)))
-    content_meta.append(E_NAR.headline(edition.title))
+    try:
+        meta = _package_meta(item, edition, now)
+        content_meta: list[Child] = []
+        if edition.created:
+            content_meta.append(E_NAR.contentCreated(iso(edition.created)))
+        content_meta.append(E_NAR.headline(edition.title))
+    except ValueError as exc:  # lxml refuses text XML cannot hold: say which field holds it
+        section = {"name": edition.section.name} if edition.section else None
+        raise_for_bad_text({"guid": edition.guid, "title": edition.title, "section": section}, exc)
+        raise
     group_id = item.id("G1")
     group = E_NAR.group(
         *refs, id=group_id, role=item.qcode("nrrole:main", "group"), mode=item.qcode("pgrmod:seq", "group")
@@ -193,9 +203,8 @@ def _package(
         from newsroom_newsml.validation import check_or_raise
 
         check_or_raise(content, settings.schemas, nitf=False, what=f"package {edition.guid}")
-    slug = newsroom.make_slug(edition.title) or "edition"
     rendition = newsroom.Rendition(
-        content=content, media_type=v.MEDIA_TYPE_PACKAGE, filename=f"{slug}.xml", format="newsml-g2"
+        content=content, media_type=v.MEDIA_TYPE_PACKAGE, filename=file_name(edition.guid), format="newsml-g2"
     )
     for article, _r, _root in exported:
         _prove(host, rendition, article)
@@ -277,13 +286,18 @@ def message(
         sender: The ``sender`` in the header (a name or domain).
         transmit_id: The ``transmitId``; by default a hash of the items, so the same batch
             always gets the same id.
-        priority: The message's priority, 1 (highest) to 9.
+        priority: The message's priority, a whole number from 1 (highest) to 9.
         atomic: Add ``signal nmsig:atomic``: the receiver must process the items as one unit.
 
     Raises:
-        newsroom.ExportError: a story cannot be exported, two items share an id, or validation failed.
+        newsroom.ExportError: a story cannot be exported, two items share an id, ``priority`` is not
+            a whole number from 1 to 9, or validation failed.
         newsroom.AttributionError: the message lacks a link a story owes.
     """
+    given: object = priority  # checked at run time: True, 3.0 or "3" would write a schema-invalid priority
+    if given is not None and (type(given) is bool or not isinstance(given, int) or not 1 <= given <= 9):  # noqa: PLR2004
+        msg = f"message(priority=...) must be a whole number from 1 (highest) to 9, not {priority!r}"
+        raise newsroom.ExportError(msg, format="newsml-g2")
     now = (clock or newsroom.system_clock)()
     host = host or newsroom.default_host()
     opts = dict(options or {})
@@ -312,9 +326,6 @@ def message(
     if not roots:
         raise newsroom.ExportError("a newsMessage needs at least one item", format="newsml-g2")
     _check_ids(roots)
-    if priority is not None and not 1 <= priority <= 9:  # noqa: PLR2004
-        msg = f"priority must be a whole number from 1 (highest) to 9, not {priority!r}"
-        raise newsroom.ExportError(msg, format="newsml-g2")
 
     bodies = [etree.tostring(r) for r in roots]
     digest = hashlib.sha256(b"\0".join(bodies)).hexdigest()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import IO, Any, ClassVar, Final, TypeAlias
 from urllib.parse import unquote, urlsplit
 
@@ -53,6 +53,7 @@ ITEM_META, CONTENT_META, CONTENT_SET, RIGHTS_INFO = (
 )
 NAME, A, SPAN = _n("name"), _n("a"), _n("span")
 _COPYRIGHT_HOLDER, _COPYRIGHT_NOTICE, _USAGE_TERMS = _n("copyrightHolder"), _n("copyrightNotice"), _n("usageTerms")
+_RIGHTS_EXT = _n("rightsInfoExtProperty")
 _XHTML_HTML: Final = f"{{{v.XHTML}}}html"
 _NAR_PREFIX: Final = f"{{{v.NAR}}}"
 _NITF_NITF: Final = f"{{{v.NITF}}}nitf"
@@ -81,21 +82,47 @@ def _local(el: etree._Element) -> str:
 _RUNS: Final = re.compile(r"[ \t\n\r]+")
 
 
+_BR: Final = _n("br")
+
+
 def _text(el: etree._Element | None) -> str | None:
     """The element's text; ``None`` when empty.
 
     Text laid out over several lines (pretty-printed XML) has its white-space runs collapsed to
     one space; text on one line is kept as it is, so the model's own values come back exactly.
+    A NewsML-G2 ``<br/>`` (allowed only in the block elements: ``description``, ``edNote``,
+    ``copyrightNotice``, ``usageTerms``) is a line break.
     """
     if el is None:
         return None
     # Most metadata elements hold just text: no iterator needed for them.
+    if len(el) and next(el.iter(_BR), None) is not None:
+        return _block_text(el)
     text = "".join(el.itertext()) if len(el) else el.text
     if not text:
         return None
     if "\n" in text or "\t" in text or "\r" in text:
         text = _RUNS.sub(" ", text)
     return text.strip(" ") or None
+
+
+def _block_text(el: etree._Element) -> str | None:
+    """The text of a block element holding ``<br/>``: its lines, each laid out as :func:`_text` does."""
+    lines = [""]
+
+    def walk(parent: etree._Element) -> None:
+        for child in parent:
+            if child.tag == _BR:
+                lines.append("")
+            elif type(child.tag) is str:  # not a comment: its words
+                lines[-1] += child.text or ""
+                walk(child)
+            lines[-1] += child.tail or ""
+
+    lines[0] = el.text or ""
+    walk(el)
+    out = [_RUNS.sub(" ", line).strip(" ") if "\n" in line or "\t" in line or "\r" in line else line for line in lines]
+    return "\n".join(out).strip(" \n") or None
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:
@@ -130,20 +157,39 @@ def _roles(el: etree._Element) -> list[str]:
     return (el.get("role") or "").split()
 
 
+# A truncated date (NewsML-G2's TruncatedDateTimePropType): a year, a month, or a day, with an
+# optional zone that says nothing about a day's start and is left out.
+_TRUNCATED = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:Z|[+-]\d{2}:\d{2})?")
+
+
 def _time(text: str | None, where: str) -> datetime | None:
-    """An ``xs:dateTime`` (or a date) as an aware datetime; a missing zone is taken as UTC."""
+    """An ``xs:dateTime``, a date, a year-month or a year as an aware datetime (its start).
+
+    A missing zone is taken as UTC.
+    """
     text = (text or "").strip()
     if not text:
         return None
     try:
         if "T" not in text:
-            day = date.fromisoformat(text[:10])
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+            match = _TRUNCATED.fullmatch(text)
+            if match is None:
+                raise ValueError(text)  # noqa: TRY301 - one message for every bad form, below
+            year, month, day = match.groups()
+            return datetime(int(year), int(month or 1), int(day or 1), tzinfo=UTC)
         value = datetime.fromisoformat(text)
     except ValueError:
-        msg = f"{text!r} is not a date-time"
+        msg = f"{text!r} is not a date-time, a date, a year-month or a year"
         raise newsroom.ValidationError(where, msg) from None
     return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
+
+
+def _number(text: str | None, where: str) -> float:
+    """An ``xs:double`` attribute's value."""
+    try:
+        return float(text or "")
+    except ValueError:
+        raise newsroom.ValidationError(where, f"{text!r} is not a number") from None
 
 
 _Handler: TypeAlias = "Callable[[_Story, etree._Element], None]"  # noqa: SLF001 - lxml's element type
@@ -356,8 +402,8 @@ class _Story:
                 fields["region"] = _name(broader) or _code(qcode)
         position = el.find(f"{_n('geoAreaDetails')}/{_n('position')}")
         if position is not None:
-            fields["latitude"] = float(position.get("latitude", "nan"))
-            fields["longitude"] = float(position.get("longitude", "nan"))
+            fields["latitude"] = _number(position.get("latitude", "nan"), "located.latitude")
+            fields["longitude"] = _number(position.get("longitude", "nan"), "located.longitude")
         if fields["name"]:
             self.fields["located"] = newsroom.Place(**fields)
 
@@ -458,7 +504,7 @@ class _Story:
     # ----------------------------------------------------------------- rights and content
 
     def rights(self, rights: etree._Element) -> None:
-        refs = (rights.get("idrefs") or "").split()
+        refs = (rights.get("idrefs") or "").split()  # how newsroom 0.1 tied a source's terms
         holder = notice_el = None
         for child in rights:  # one pass (a tag filter costs more than it saves on a few children)
             tag = child.tag
@@ -466,6 +512,8 @@ class _Story:
                 holder = holder if holder is not None else child
             elif tag == _COPYRIGHT_NOTICE:
                 notice_el = notice_el if notice_el is not None else child
+            elif tag == _RIGHTS_EXT and child.get("rel") == "nrprop:termsOf" and child.get("literal"):
+                refs.append(child.get("literal") or "")
         if holder is not None and not refs:
             uri = _http(holder.get("uri"))
             name = _name(holder) or (_host(uri) if uri else None)
@@ -500,8 +548,11 @@ class _Story:
                 nitf = child
             elif xhtml is None and rendition.get("contenttype") == v.CONTENT_TYPE_XHTML:
                 xhtml = child
+            elif nitf is None and (rendition.get("contenttype") == v.CONTENT_TYPE_NITF or _local(child) == "nitf"):
+                nitf = child  # NITF written without its namespace (it then takes NewsML-G2's)
         if nitf is not None:
-            self.nitf_headline = _text(nitf.find(f".//{{{v.NITF}}}hl1"))
+            hl1 = next((el for el in nitf.iter() if _local(el) == "hl1"), None)
+            self.nitf_headline = _text(hl1)
         if xhtml is not None:
             self.body = read_xhtml(xhtml)
         elif nitf is not None:
@@ -531,8 +582,9 @@ class _Story:
             fields["modified"] = self.version_created
         if self.dateline_parts.get("nrprop:datelinePlace"):
             day = self.dateline_parts.get("nrprop:datelineDate")
+            on = _time(day, "dateline.date") if day else None
             fields["dateline"] = newsroom.Dateline(
-                place=self.dateline_parts["nrprop:datelinePlace"], date=date.fromisoformat(day) if day else None
+                place=self.dateline_parts["nrprop:datelinePlace"], date=on.date() if on else None
             )
         elif self.dateline_text:
             fields["dateline"] = newsroom.Dateline(place=self.dateline_text)
@@ -659,7 +711,7 @@ def parse(data: bytes, source: str) -> etree._Element:
 def _one(item: etree._Element, source: str) -> newsroom.Article | newsroom.ReadError:
     try:
         return item_article(item)
-    except newsroom.ValidationError as exc:
+    except (newsroom.ValidationError, ValueError) as exc:  # a value no rule above named: still this item only
         where = item.get("guid") or "an item without a guid"
         return newsroom.ReadError(f"{where}: {exc}", source=source, line=item.sourceline)
 

@@ -9,7 +9,14 @@ Where the schema comes from, in order:
 2. the folder named by the environment variable ``NEWSROOM_NEWSML_SCHEMAS``;
 3. the cache (``$NEWSROOM_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsroom`` or ``~/.cache/newsroom``,
    then ``schemas/newsml-g2-2.35``), which :func:`cached_schemas` fills once from IPTC's site,
-   logging a warning that says so (the exporter's ``validate`` option never downloads).
+   logging a warning that says so (the exporter's ``validate`` option never downloads). NITF 3.6
+   is fetched into it too, from IPTC's GitHub repository, the first time a document with an NITF
+   body is validated. A download that fails is not tried again in the same process, and gives up
+   after :data:`DOWNLOAD_TIMEOUT` seconds.
+
+A document that declares a DTD is refused as the reader refuses it (a DTD can read local files or
+expand entities without limit), and an NITF body is never called valid unless the NITF XSD was
+loaded to check it: without one, the body is reported as unchecked.
 
 The schema decides structure and types. What it cannot see is checked in code: an XHTML body is
 one ``html`` root in the XHTML namespace, built only from HTML elements (an un-namespaced
@@ -19,9 +26,12 @@ one ``html`` root in the XHTML namespace, built only from HTML elements (an un-n
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
+import re
 import tempfile
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -54,6 +64,15 @@ ENV_CACHE: Final = "NEWSROOM_CACHE_DIR"
 IPTC_SPEC: Final = f"https://www.iptc.org/std/NewsML-G2/{v.STANDARD_VERSION}/specification/"
 DOWNLOADS: Final = ((G2_XSD, IPTC_SPEC + G2_XSD), ("xml.xsd", IPTC_SPEC + "xml.xsd"))
 """The files the cache needs, and where IPTC publishes them."""
+IPTC_NITF: Final = "https://raw.githubusercontent.com/iptc/newsml-g2/7f172b01af0c343aacb1e1297ac0e75debabb4a7/examples/"
+"""IPTC ships NITF 3.6 (its last release) with NewsML-G2, in its repository's ``examples/`` folder."""
+NITF_DOWNLOADS: Final = (
+    (NITF_XSD, IPTC_NITF + NITF_XSD),
+    ("nitf-3-6-ruby-include.xsd", IPTC_NITF + "nitf-3-6-ruby-include.xsd"),
+)
+"""The NITF 3.6 files the cache holds beside ``xml.xsd`` once an NITF body needed them."""
+DOWNLOAD_TIMEOUT: Final = 15.0
+"""Seconds one download may take in all before it is given up."""
 
 _HTML_ELEMENTS: Final = frozenset(
     [
@@ -166,58 +185,125 @@ def cache_dir() -> Path:
 
 
 def _fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - a fixed https URL
-        data: bytes = response.read()
-    return data
+    """The body at ``url``, or :class:`TimeoutError` once :data:`DOWNLOAD_TIMEOUT` seconds are spent."""
+    deadline = time.monotonic() + DOWNLOAD_TIMEOUT
+    opener = urllib.request.build_opener()  # reads the proxy settings now, not at the first download
+    with opener.open(url, timeout=DOWNLOAD_TIMEOUT) as response:
+        chunks: list[bytes] = []
+        while chunk := response.read(1 << 16):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                msg = f"gave up after {DOWNLOAD_TIMEOUT:g} s"
+                raise TimeoutError(msg)
+    return b"".join(chunks)
 
 
-def cached_schemas(*, download: bool = True, fetch: Callable[[str], bytes] = _fetch) -> Path:
-    """The cache folder, after downloading IPTC's XSD into it if it is not there yet.
+_FAILED_DOWNLOADS: list[str] = []
+"""Why this process's download failed, if one did: no other is tried (the network is down)."""
 
-    The download happens once per machine and is logged as a warning naming the source and the
-    folder. Each file is checked (it must be an XML Schema) and written atomically.
 
-    Raises:
-        newsroom.NewsroomError: the cache is empty and ``download`` is false, or the download failed.
-    """
-    folder = cache_dir()
-    missing = [(name, url) for name, url in DOWNLOADS if not (folder / name).is_file()]
-    if not missing:
-        return folder
-    if not download:
-        msg = (
-            f"the NewsML-G2 schema is not cached in {folder}; run `newsroom validate` once to download it, "
-            f"or pass schemas=FOLDER (a folder holding {G2_XSD} and xml.xsd)"
-        )
+def _offline_advice(folder: Path) -> str:
+    return (
+        f"pass --schemas DIR (schemas=DIR from Python; a folder holding {G2_XSD} and xml.xsd, and "
+        f"{NITF_XSD} for NITF bodies), set ${ENV_SCHEMAS}, or download the files by hand into {folder}"
+    )
+
+
+def _download(folder: Path, files: tuple[tuple[str, str], ...], fetch: Callable[[str], bytes], what: str) -> None:
+    """Fetch ``files`` into ``folder``, checking each is an XML Schema and writing it atomically."""
+    if _FAILED_DOWNLOADS:
+        msg = f"{_FAILED_DOWNLOADS[0]} (not tried again in this run); {_offline_advice(folder)}"
         raise newsroom.NewsroomError(msg)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, url in missing:
-        log.warning("downloading IPTC's NewsML-G2 %s schema %s into %s (once)", v.STANDARD_VERSION, url, folder)
+    for name, url in files:
+        log.warning("downloading IPTC's %s schema %s into %s (once)", what, url, folder)
         try:
             data = fetch(url)
+        except OSError as exc:  # no network, a proxy that never answers, HTTP errors: remembered
+            reason = "timed out" if isinstance(exc, TimeoutError) else str(exc)
+            _FAILED_DOWNLOADS.append(f"could not download {url}: {reason}")
+            msg = f"{_FAILED_DOWNLOADS[0]}; {_offline_advice(folder)}"
+            raise newsroom.NewsroomError(msg) from exc
+        try:
             root = etree.fromstring(data, safe_parser())
-        except (OSError, etree.XMLSyntaxError) as exc:
+        except etree.XMLSyntaxError as exc:
             msg = f"could not download {url}: {exc}; download it by hand into {folder}, or pass a schema folder"
             raise newsroom.NewsroomError(msg) from exc
-        if root.tag != "{http://www.w3.org/2001/XMLSchema}schema":
+        if root.tag != _XS_SCHEMA:
             msg = f"{url} is not an XML Schema (its root is {root.tag!r}); download it by hand into {folder}"
             raise newsroom.NewsroomError(msg)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         Path(tmp).replace(folder / name)
+
+
+def cached_schemas(*, download: bool = True, fetch: Callable[[str], bytes] | None = None, nitf: bool = False) -> Path:
+    """The cache folder, after downloading IPTC's XSD into it if it is not there yet.
+
+    The download happens once per machine and is logged as a warning naming the source and the
+    folder. Each file is checked (it must be an XML Schema) and written atomically. A download
+    that fails (no network, a proxy that never answers: :data:`DOWNLOAD_TIMEOUT`) is remembered:
+    later calls in the same process fail at once with the same reason instead of waiting again.
+
+    Args:
+        download: Whether missing files may be fetched.
+        fetch: Returns the bytes at a URL (default: the network, with :data:`DOWNLOAD_TIMEOUT`).
+        nitf: Also fetch NITF 3.6 if it is missing; a failure to is only logged, since the
+            NewsML-G2 schema works without it (NITF bodies are then reported as unchecked).
+
+    Raises:
+        newsroom.NewsroomError: the cache is empty and ``download`` is false, or the download failed.
+    """
+    fetch = fetch or _fetch
+    folder = cache_dir()
+    missing = tuple((name, url) for name, url in DOWNLOADS if not (folder / name).is_file())
+    if missing and not download:
+        msg = (
+            f"the NewsML-G2 schema is not cached in {folder}; `newsroom validate FILE` downloads it the "
+            f"first time it runs, or pass schemas=FOLDER (a folder holding {G2_XSD} and xml.xsd)"
+        )
+        raise newsroom.NewsroomError(msg)
+    if missing:
+        _download(folder, missing, fetch, f"NewsML-G2 {v.STANDARD_VERSION}")
+    nitf_missing = tuple((name, url) for name, url in NITF_DOWNLOADS if not (folder / name).is_file())
+    if nitf and nitf_missing and download:
+        try:
+            _download(folder, nitf_missing, fetch, "NITF 3.6")
+        except newsroom.NewsroomError as exc:
+            log.warning("NITF bodies cannot be checked: %s", exc)
     return folder
 
 
-def default_folder(*, download: bool) -> Path:
+def default_folder(*, download: bool, nitf: bool = False) -> Path:
     """The schema folder when the caller names none: the environment's, else the cache."""
     named = os.environ.get(ENV_SCHEMAS)
     if named:
         return Path(named)
-    return cached_schemas(download=download)
+    return cached_schemas(download=download, nitf=nitf)
 
 
 _SCHEMAS: dict[tuple[str, bool], etree.XMLSchema] = {}
+_XS_SCHEMA: Final = "{http://www.w3.org/2001/XMLSchema}schema"
+
+
+def _schema_document(path: Path) -> etree._ElementTree:
+    """``path`` parsed, or a clear error naming it when it is not an XML Schema (a saved 404 page...)."""
+    try:
+        doc = etree.parse(str(path), safe_parser())
+    except (OSError, etree.XMLSyntaxError) as exc:
+        problem = f"is not readable XML ({exc})"
+    else:
+        if doc.getroot().tag == _XS_SCHEMA:
+            return doc
+        problem = f"is not an XML Schema (its root is {doc.getroot().tag!r})"
+    cache = cache_dir().resolve()
+    if path.resolve().is_relative_to(cache):
+        fix = f"delete it (or the whole cache folder {cache}) and it is downloaded again"
+    else:
+        fix = f"replace it with IPTC's file, or fix the schema folder {path.parent}"
+    msg = f"the schema file {path} {problem}; {fix}"
+    raise newsroom.NewsroomError(msg)
 
 
 def load_schema(folder: Path | None = None, *, nitf: bool = True, download: bool = True) -> etree.XMLSchema:
@@ -230,6 +316,13 @@ def load_schema(folder: Path | None = None, *, nitf: bool = True, download: bool
     key = (str(files.g2.resolve()), nitf and files.nitf is not None)
     schema = _SCHEMAS.get(key)
     if schema is None:
+        doc = _schema_document(files.g2)
+        parts = [files.g2.parent / "xml.xsd"]
+        if key[1] and files.nitf is not None:
+            parts += [files.nitf, files.nitf.parent / "nitf-3-6-ruby-include.xsd"]
+        for part in parts:  # each file the schema includes: a broken one is named, not a traceback
+            if part.is_file():
+                _schema_document(part)
         if key[1] and files.nitf is not None:
             driver = (
                 '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
@@ -238,8 +331,6 @@ def load_schema(folder: Path | None = None, *, nitf: bool = True, download: bool
                 "</xs:schema>"
             )
             doc = etree.ElementTree(etree.fromstring(driver, safe_parser()))
-        else:
-            doc = etree.parse(str(files.g2), safe_parser())
         try:
             schema = etree.XMLSchema(doc)
         except etree.XMLSchemaParseError as exc:
@@ -273,24 +364,71 @@ def _xhtml_problems(root: etree._Element) -> Iterator[newsroom.Violation]:
                 )
 
 
+def _parse(content: bytes) -> etree._Element | newsroom.Violation:
+    """The document's root, or the problem that stops it being read (a DTD is refused as the reader does)."""
+    from newsroom_newsml.reading import parse  # here: reading imports this module
+
+    try:
+        return parse(content, "")
+    except newsroom.ReadError as exc:
+        if exc.line is not None:  # not well-formed: the message already starts "line N: "
+            return newsroom.Violation(rule="well-formed", message=str(exc))
+        found = [at for at in (content.find(b"<!DOCTYPE"), content.find(b"<!ENTITY")) if at >= 0]
+        line = content.count(b"\n", 0, min(found)) + 1 if found else 1  # 1: a DTD in UTF-16
+        return newsroom.Violation(rule="dtd", message=f"line {line}: {exc}")
+
+
+def _nitf_bodies(root: etree._Element) -> list[etree._Element]:
+    """The ``inlineXML`` elements that carry an NITF body."""
+    return [
+        inline
+        for inline in root.iter(f"{{{v.NAR}}}inlineXML")
+        if inline.get("contenttype") == v.CONTENT_TYPE_NITF
+        or any(isinstance(c.tag, str) and etree.QName(c).namespace == v.NITF for c in inline)
+    ]
+
+
 def validate(content: bytes, schemas: Path | None = None, *, download: bool = True) -> tuple[newsroom.Violation, ...]:
     """Every problem in a NewsML-G2 document: well-formedness, the XSD, then the XHTML rules.
+
+    A document that declares a DTD is refused (rule ``dtd``), as the reader refuses it. An NITF
+    body is only called valid when the NITF 3.6 XSD checked it: when the schema folder has none
+    (and the cache could not fetch it), each NITF ``inlineXML`` is a problem (rule ``nitf``).
 
     Args:
         content: The document (a newsItem, packageItem, newsMessage or catalog).
         schemas: The schema folder; ``None`` uses ``$NEWSROOM_NEWSML_SCHEMAS`` or the cache.
         download: Whether an empty cache may be filled from IPTC's site.
     """
-    try:
-        doc = etree.fromstring(content, safe_parser())
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 0
-        return (newsroom.Violation(rule="well-formed", message=f"line {line}: {exc.msg}"),)
-    schema = load_schema(schemas, download=download)
+    doc = _parse(content)
+    if isinstance(doc, newsroom.Violation):
+        return (doc,)
+    nitf_bodies = _nitf_bodies(doc)
+    folder = schemas if schemas is not None else default_folder(download=download, nitf=bool(nitf_bodies))
+    schema = load_schema(folder)
     problems: list[newsroom.Violation] = []
-    if not schema.validate(doc):
+    try:
+        valid = schema.validate(doc)
+    except etree.XMLSchemaValidateError as exc:  # libxml2 gave up on this document
+        problems.append(
+            newsroom.Violation(rule="schema", message=f"line {doc.sourceline}: the schema could not check it: {exc}")
+        )
+    else:
+        if not valid:
+            problems.extend(
+                newsroom.Violation(rule="schema", message=f"line {e.line}: {e.message}") for e in schema.error_log
+            )
+    if nitf_bodies and find_schemas(folder).nitf is None:
+        why = f"no {NITF_XSD} in {folder} or {folder / 'nitf'}"
+        if _FAILED_DOWNLOADS and schemas is None:
+            why += f" ({_FAILED_DOWNLOADS[0]})"
         problems.extend(
-            newsroom.Violation(rule="schema", message=f"line {e.line}: {e.message}") for e in schema.error_log
+            newsroom.Violation(
+                rule="nitf",
+                message=f"line {inline.sourceline}: this NITF body was not checked: {why}; pass a schema folder "
+                f"holding NITF 3.6 ({NITF_XSD}, nitf-3-6-ruby-include.xsd, xml.xsd), e.g. --schemas DIR",
+            )
+            for inline in nitf_bodies
         )
     problems.extend(_xhtml_problems(doc))
     return tuple(problems)
@@ -309,7 +447,13 @@ def check_or_raise(content: bytes, schemas: Path | None, *, nitf: bool, what: st
     except newsroom.NewsroomError as exc:
         raise newsroom.ExportError(f"cannot validate {what}: {exc}", format="newsml-g2") from exc
     if nitf and files.nitf is None:
-        msg = f"cannot validate the NITF rendition of {what}: no {NITF_XSD} in {folder} or {folder / 'nitf'}"
+        msg = (
+            f"cannot validate the NITF rendition of {what}: no {NITF_XSD} in {folder} or {folder / 'nitf'}; "
+            f"pass schemas=FOLDER holding NITF 3.6 ({NITF_XSD}, nitf-3-6-ruby-include.xsd, xml.xsd) beside "
+            f"the NewsML-G2 XSD"
+        )
+        if schemas is None and not os.environ.get(ENV_SCHEMAS):
+            msg += ", or fill the cache: `newsroom validate FILE` on an item with an NITF body downloads it once"
         raise newsroom.ExportError(msg, format="newsml-g2")
     if problems:
         listed = "; ".join(p.message for p in problems[:10])
@@ -318,11 +462,23 @@ def check_or_raise(content: bytes, schemas: Path | None, *, nitf: bool, what: st
         raise newsroom.ExportError(msg, format="newsml-g2")
 
 
+# A root element of NewsML-G2, with or without a namespace prefix (<nar:newsMessage ...>).
+_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:newsItem|packageItem|newsMessage|catalog)[\s>/]")
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """``head`` re-encoded as UTF-8 when it is UTF-16 (by its byte order mark or its first ``<``)."""
+    if head.startswith((codecs.BOM_UTF16_LE, b"<\x00")):
+        return head.decode("utf-16-le", errors="ignore").encode()
+    if head.startswith((codecs.BOM_UTF16_BE, b"\x00<")):
+        return head.decode("utf-16-be", errors="ignore").encode()
+    return head
+
+
 def is_newsml(head: bytes) -> bool:
     """Whether a document starting with ``head`` is NewsML-G2 (an item, package, message or catalog)."""
-    if v.NAR.encode() not in head:
-        return False
-    return any(tag in head for tag in (b"<newsItem", b"<packageItem", b"<newsMessage", b"<catalog", b":newsItem"))
+    head = _as_utf8(head)
+    return v.NAR.encode() in head and _ROOT.search(head) is not None
 
 
 class NewsMLValidator:

@@ -21,6 +21,7 @@ from typing import Final
 
 
 __all__ = [
+    "CONCEPT_NATURES",
     "CONTENT_TYPE_NITF",
     "CONTENT_TYPE_XHTML",
     "DEFAULT_SCHEME_BASE",
@@ -90,6 +91,16 @@ IPTC_ALIASES: Final = frozenset(
 Subjects and genres in another IPTC scheme need ``options={"schemes": {alias: uri}}``.
 """
 
+CONCEPT_NATURES: Final = MappingProxyType(
+    {
+        "geonames": "cpnat:geoArea",  # GeoNames: places
+        "iso3166-1a2": "cpnat:geoArea",  # ISO 3166-1 alpha-2: countries
+        "nrperson": "cpnat:person",  # newsroom's people
+    }
+)
+"""The concept nature (``subject/@type``) of a subject, by its scheme alias, where the scheme says what
+its concepts are. Subjects in any other scheme (Media Topics, Wikidata, DBpedia...) are ``cpnat:abstract``."""
+
 DEFAULT_SCHEME_BASE: Final = "urn:newsroom-editorial:cv:"
 """Where newsroom's own scheme URIs start when the publisher sets no ``scheme_base``."""
 
@@ -107,7 +118,8 @@ PROVIDER_SCHEMES: Final = MappingProxyType(
             "newsroom properties",
             (
                 "Extension properties: published (first publication time), datelinePlace and datelineDate "
-                "(the printed dateline's parts)."
+                "(the printed dateline's parts), termsOf (in rightsInfo: the id of the infoSource whose usage "
+                "terms these are)."
             ),
         ),
         "nrsec": ("newsroom sections", "The publisher's sections, by path (world/europe)."),

@@ -1,4 +1,4 @@
-"""Parse a scraped news page (the text dump of a Caliber.az story) into an Article.
+r"""Parse a scraped news page (the text dump of a Caliber.az story) into an Article.
 
 A page has these parts, in order (blank lines anywhere between them)::
 
@@ -18,9 +18,10 @@ A page has these parts, in order (blank lines anywhere between them)::
 The English and Russian editions differ only in wording, so both are recognised everywhere,
 and the story's language is detected from its text. Parsing is line-based and never treats
 text as markup: ``<`` and ``&`` stay characters. Control characters left by scraping are
-removed before the text is split into lines, because Python counts some of them as line
-breaks: a vertical tab or form feed becomes a space (it stood for a break between words), any
-other control character is dropped.
+removed before the text is split into lines (only ``\n``, ``\r\n`` and ``\r`` end a line):
+every character Python's ``str.splitlines`` treats as a line break inside a line (vertical
+tab, form feed, the separators ``\x1c``-``\x1e``, NEL ``\x85``, and U+2028/U+2029) becomes a
+space, because it stood for a break between words; any other control character is dropped.
 
 This module uses only newsroom's public API and does no I/O.
 """
@@ -28,7 +29,6 @@ This module uses only newsroom's public API and does no I/O.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -43,8 +43,11 @@ __all__ = ["DEFAULT_ZONE", "has_notice", "parse_page", "zone"]
 DEFAULT_ZONE = "Asia/Baku"
 """The site's time zone: dates on Caliber.az pages are local time in Baku."""
 
-# Every C0/C1 control except tab and newline; \r is handled with line endings first.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Every C0/C1 control except tab and newline, and the Unicode line and paragraph separators;
+# \r is handled with line endings first.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# The ones among them that Python's str.splitlines() breaks lines at: they separated words.
+_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _SPACES = re.compile(r"[ \t]{2,}|\t")
 
 _NOTICES = (
@@ -84,10 +87,48 @@ _DATE = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\s+(\d{4}),?\s+(\d{1,2}):(\d{2})$")
 _FONT_CONTROLS = frozenset({"A+", "A-", "A−", "A"})
 _VIEWS = re.compile(r"^(?:Views|Просмотров|Просмотры)\s*:\s*(\d[\d\s]*)$", re.IGNORECASE)
 _SHARE = re.compile(r"^share-line|^(?:Liked the story\?|Понравилась статья\?)", re.IGNORECASE)
+
+
+def _words(*lines: str) -> frozenset[str]:
+    return frozenset(word for line in lines for word in line.split())
+
+
 _BYLINE = re.compile(r"^(?:By\s+|(?:Автор|Авторы)\s*:\s*)(?P<names>.+)$")
 _NAME_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+|и\s+)?|\s+(?:and|и|&)\s+")
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:[.'’\-][^\W\d_]+)*\.?$")
+_NAME_JOINER = re.compile(r"[-'’]")
+# Lower-case words that belong inside names ("Charles de Gaulle", "Ilham Heydar oglu Aliyev").
+_NAME_PARTICLES = _words(
+    "al bin bint ben ibn el da das de del della der den di dos du la le van von ter zu y",
+    "oglu oğlu ogly qizi qızı kizi kyzy uulu",
+    "аль эль бин ибн бен де дель ван фон оглы оглу кызы гызы",
+)
+# Particles written onto the next part of the name: "al-Sharaa", "d’Estaing", "l'Aigle".
+_NAME_PREFIXES = _NAME_PARTICLES | {"d", "l", "o"}
+# Capitalised words that make a line read as a sentence ("By Azerbaijan And Armenia Had ...").
+_SENTENCE_WORDS = _words(
+    "the of and or nor but in on at to for with from into onto over under after before until",
+    "had has have is are was were been be being who whom whose which what that this these those",
+    "its their there than then when while where would could should must",
+    "в во на по из за для что это как был была были было не",
+)
+# Capitalised words that open a time or manner phrase, not a name ("By Monday, ...").
+_PHRASE_OPENERS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday spring summer autumn fall winter",
+    "christmas easter ramadan novruz today tomorrow tonight yesterday now then noon midnight",
+    "next last early late mid end contrast comparison default design far law",
+    "понедельник вторник среда четверг пятница суббота воскресенье",
+)
+# Month names are also first names ("June Smith", "Theresa May"), so only a name that is
+# nothing but a month reads as a date ("By March, ...").
+_MONTH_NAMES = frozenset(name for name in _MONTHS if name.isascii()) | {"sept"}
 _MAX_NAME_WORDS = 6
+# Words a title keeps in lower case unless they come first.
+_SMALL_WORDS = _words(
+    "a an and as at but by for from in into nor of on or over per the to via vs with",
+    "и в во на по с из к для",
+)
+_MAX_ABBREVIATION = 3
 _MAX_BYLINE = 200
 _SITE_LIKE = re.compile(r"^[^\W_][\w-]*(?:\.[^\W_][\w-]*)+$")
 _VIA = (
@@ -113,8 +154,8 @@ def zone(name: str) -> tzinfo:
 def _lines(text: str) -> list[str]:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text):
-        # Vertical tab and form feed stand for line breaks (Word's manual break is \v), so they
-        # become spaces; every other control character is dropped.
+        # Line-break characters inside a line (Word's manual break is \v) become spaces, so
+        # words stay apart; every other control character is dropped.
         text = _CONTROL.sub(_drop_control, text)
     if "\t" in text or "  " in text:
         text = _SPACES.sub(" ", text)
@@ -122,7 +163,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _drop_control(m: re.Match[str]) -> str:
-    return " " if m.group(0) in "\x0b\x0c" else ""
+    return " " if m.group(0) in _BREAKS else ""
 
 
 def _fail(what: str, source: str) -> newsroom.ReadError:
@@ -166,33 +207,68 @@ def _date(line: str, zone_: tzinfo, source: str) -> datetime | None:
 
 
 def _section_name(line: str, language: str) -> str:
-    # The site prints section names in capitals with CSS; the dump keeps the capitals.
+    # The site prints section names in capitals with CSS; the dump keeps the capitals. English
+    # names get title case with small words in lower case ("Society and Culture"); others,
+    # sentence case ("Общество и культура").
     if not line.isupper():
         return line
-    if language == "en":
-        return string.capwords(line.lower())
     lower = line.lower()
-    return lower[:1].upper() + lower[1:]
+    if language != "en":
+        return lower[:1].upper() + lower[1:]
+    words = lower.split()
+    return " ".join(
+        word if k and word in _SMALL_WORDS else "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+        for k, word in enumerate(words)
+    )
 
 
 def _byline_names(line: str) -> list[str] | None:
-    """The names on a byline line, or ``None`` when the line only looks like one."""
+    """The names on a byline line, or ``None`` when the line only looks like one.
+
+    Every name must be a short run of capitalised words, with name particles ("de", "van",
+    "al", "oglu", ...) and hyphens or apostrophes inside words allowed. A line that reads like a
+    sentence is body: a lower-case word that is not a particle, a capitalised function word
+    ("Had", "The"), a digit, punctuation other than a name's (the full stop of an initial or of
+    "Jr."), or a name that is a time ("By Monday, ...", "By March").
+    """
     if len(line) > _MAX_BYLINE:
         return None
     m = _BYLINE.match(line)
     if m is None:
         return None
-    names = [n.strip() for n in _NAME_SEPARATORS.split(m.group("names").strip().rstrip("."))]
+    names = [n.strip() for n in _NAME_SEPARATORS.split(m.group("names").strip())]
     if not names or any(not _is_name(n) for n in names):
         return None
+    last = names[-1].split()[-1]
+    if last.endswith(".") and len(last.replace(".", "")) > _MAX_ABBREVIATION:
+        return None  # a sentence's full stop, not an initial's or an abbreviation's
     return names
 
 
 def _is_name(name: str) -> bool:
     words = name.split()
-    if not 1 <= len(words) <= _MAX_NAME_WORDS or not words[0][:1].isupper():
+    if not 1 <= len(words) <= _MAX_NAME_WORDS:
         return False
-    return all(_NAME_WORD.match(w) for w in words)
+    first = words[0].lower()
+    if first in _PHRASE_OPENERS or (len(words) == 1 and first.rstrip(".") in _MONTH_NAMES):
+        return False
+    capitalised = False
+    for word in words:
+        if not _NAME_WORD.match(word):
+            return False  # digits, or punctuation that no name has
+        if word[0].isupper():
+            if word.lower() in _SENTENCE_WORDS:
+                return False
+            capitalised = True
+        elif word not in _NAME_PARTICLES and not _particle_joined(word):
+            return False
+    return capitalised
+
+
+def _particle_joined(word: str) -> bool:
+    """Whether ``word`` is a particle joined to a capitalised part: "al-Sharaa", "d’Estaing"."""
+    m = _NAME_JOINER.search(word)
+    return m is not None and word[: m.start()] in _NAME_PREFIXES and word[m.end() : m.end() + 1].isupper()
 
 
 def _language(text: str) -> str:
@@ -277,13 +353,23 @@ def _head(lines: Sequence[str], notice_at: int, date_at: int, source: str) -> tu
     controls = [k for k, line in enumerate(head) if line in _FONT_CONTROLS]
     if controls:
         section_lines, headline_lines = head[: controls[0]], head[controls[-1] + 1 :]
+    elif len(head) == 1 and not _is_section_line(head[0], lines[date_at + 1 :]):
+        # One line and no font controls: a headline, unless it reads as the section line.
+        section_lines, headline_lines = [], head
     else:
         section_lines, headline_lines = head[:1], head[1:]
     if not section_lines:
-        raise _fail("the section line (e.g. 'WORLD') was not found after the rights notice", source)
+        raise _fail("the section line (e.g. 'WORLD') was not found between the rights notice and the headline", source)
     if not headline_lines:
         raise _fail("the headline was not found between the section line and the date line", source)
     return copyright_line, section_lines[-1], " ".join(headline_lines)
+
+
+def _is_section_line(line: str, footer: Sequence[str]) -> bool:
+    """Whether ``line`` reads as a section line: printed in capitals, or repeated in the footer."""
+    # ``footer`` is everything after the date line: the footer repeats the section line.
+    wanted = line.lower()
+    return line.isupper() or any(other.lower() == wanted for other in footer)
 
 
 def _end(lines: Sequence[str], date_at: int, source: str) -> tuple[int, str | None]:

@@ -144,7 +144,8 @@ class _Bar:
         total = None
         if args.scheduler is None:
             try:
-                total = input_size(args.inputs, reader=args.reader, out=args.out)
+                report = getattr(args, "report", None)
+                total = input_size(args.inputs, reader=args.reader, out=args.out, report=report)
             except Exception:  # noqa: BLE001 - the bar is a nicety; convert() reports real errors
                 total = None
         self.progress = Progress(

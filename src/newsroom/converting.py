@@ -100,7 +100,7 @@ _TEMP_SUFFIX: Final = ".tmp"
 _TEMP_NAME = re.compile(r"^\.newsroom-(?P<host>.+)-(?P<pid>\d+)-[a-z0-9_]+\.tmp$")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _MIN_PARALLEL_TASKS = 2
-_MAX_REBUILDS = 3
+_MAX_REBUILDS: Final = 10  # pools lost in a row (each story is tried twice) before giving up
 
 
 class ConvertStatus(enum.StrEnum):
@@ -257,6 +257,8 @@ class _State:
         self.temp_prefix = f"{_TEMP_PREFIX}{_hostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}_"
         self.temp_count = itertools.count(1)
         self.folders: set[str] = set()
+        self.marks = _XATTRS
+        """Whether output files get their story's mark (until a file system refuses one)."""
         """Output folders this state has made or found (each run has few: one per section at most)."""
 
     def reader(self, name: str) -> Reader:
@@ -393,6 +395,8 @@ class _Story(NamedTuple):
     stage: FailureStage | None
     error: str | None
     outs: tuple[_Out, ...]
+    owner: bytes | None = None
+    """The story's mark on its output files (see :func:`_owner`)."""
 
 
 # --------------------------------------------------------------------------- naming
@@ -494,21 +498,45 @@ def _message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _fresh(path: str, mtime_ns: int | None, before_ns: int | None = None) -> bool:
-    """Whether ``path`` is at least as new as its input (and, given ``before_ns``, older than it)."""
+# Which story an output holds, kept with the file (an extended attribute), so a re-run skips a
+# file only when this very story wrote it: names follow input order, and when the order changes
+# (or an earlier input arrives) a name can point at another story's file. Where the OS has no
+# extended attributes (macOS, Windows) the check falls back to the file's date alone.
+_OWNER_ATTR: Final = "user.newsroom.story"
+_XATTRS: Final = hasattr(os, "setxattr") and hasattr(os, "getxattr")
+
+
+def _owner(article: Article) -> bytes:
+    """The mark of ``article`` on its outputs: its guid and version."""
+    return f"{article.guid} v{article.version}".encode()
+
+
+def _fresh(path: str, mtime_ns: int | None, before_ns: int | None = None, owner: bytes | None = None) -> bool:
+    """Whether ``path`` is at least as new as its input (and, given ``before_ns``, older than it).
+
+    Given ``owner``, also whether the file is marked as that story's (never, where the file
+    system keeps no mark).
+    """
     if mtime_ns is None:
         return False
     try:
         written = os.stat(path).st_mtime_ns
     except OSError:
         return False
-    return written >= mtime_ns and (before_ns is None or written < before_ns)
+    if written < mtime_ns or (before_ns is not None and written >= before_ns):
+        return False
+    if owner is None or not _XATTRS:
+        return True
+    try:
+        return os.getxattr(path, _OWNER_ATTR) == owner
+    except OSError:  # no mark: written by an older version, another tool, or a file system without them
+        return False
 
 
 _TEMP_FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _write_temp(state: _State, directory: str, content: bytes) -> str:
+def _write_temp(state: _State, directory: str, content: bytes, owner: bytes | None = None) -> str:
     """Write ``content`` to a new temporary file in ``directory``; returns its path.
 
     A plain ``os.open`` with ``O_EXCL`` and a counter name costs a third of
@@ -535,6 +563,11 @@ def _write_temp(state: _State, directory: str, content: bytes) -> str:
         view = memoryview(content)
         while view:
             view = view[os.write(fd, view) :]
+        if owner is not None and state.marks:
+            try:
+                os.setxattr(fd, _OWNER_ATTR, owner)  # type: ignore[attr-defined,unused-ignore]
+            except OSError:  # this file system keeps no extended attributes: stop trying
+                state.marks = False
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):
@@ -553,7 +586,8 @@ def _process(state: _State, article: Article, line: int | None, mtime_ns: int | 
     ]
     # Only a file from an earlier run can be up to date: one this run wrote belongs to an
     # earlier story with the same name, and this story will get another name.
-    fresh = [not config.force and _fresh(target, mtime_ns, config.started_ns) for _fmt, target in targets]
+    owner = _owner(article)
+    fresh = [not config.force and _fresh(target, mtime_ns, config.started_ns, owner) for _fmt, target in targets]
     # Every export checks a locked story's content against its history; the audit checks it
     # here only when some output is skipped as up to date (one content hash, not two).
     report = verify(article, content=any(fresh))
@@ -571,12 +605,12 @@ def _process(state: _State, article: Article, line: int | None, mtime_ns: int | 
             outs.append(_Out(fmt, None, fresh=False, stage=_classify(exc), error=_message(exc)))
             continue
         try:
-            tmp = _write_temp(state, os.path.dirname(target), rendition.content)
+            tmp = _write_temp(state, os.path.dirname(target), rendition.content, owner)
         except OSError as exc:
             outs.append(_Out(fmt, None, fresh=False, stage=FailureStage.WRITE, error=_message(exc)))
             continue
         outs.append(_Out(fmt, tmp, fresh=False, stage=None, error=None))
-    return _Story(line, article.guid, stem, None, None, tuple(outs))
+    return _Story(line, article.guid, stem, None, None, tuple(outs), owner)
 
 
 def _read_all(
@@ -677,8 +711,26 @@ def _state_for(config: _Config) -> _State:
     return state
 
 
-def _init_worker(config: _Config) -> None:
+def _init_worker(config: _Config, parent: int | None = None) -> None:
     _state_for(config)
+    if parent is not None:
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent,), name="newsroom-parent-watch", daemon=True).start()
+
+
+def _watch_parent(pid: int) -> None:
+    """End this worker once the process that started the run is gone (killed, say).
+
+    Otherwise a worker whose parent was killed waits for work for ever, and the temporary files
+    it wrote are never removed: a later run removes only those of processes that are gone.
+    """
+    while _pid_alive(pid):
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+_WATCH_SECONDS: Final = 1.0
 
 
 def _run_task(config: _Config | None, task: _Task) -> list[list[_Story]]:
@@ -698,16 +750,34 @@ def _out_root(out: str) -> str:
     return os.path.realpath(out)
 
 
-def _walk(folder: str, suffixes: frozenset[str], skip: str) -> Iterator[str]:
-    """Files under ``folder`` with one of ``suffixes``, in a fixed order, hidden ones left out."""
+def _inside(real: str, root: str) -> bool:
+    """Whether the real path ``real`` is the real path ``root`` or lies under it."""
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _walk(
+    folder: str, suffixes: frozenset[str] | None, skip: str, leave_out: frozenset[str] = frozenset()
+) -> Iterator[str]:
+    """Files under ``folder`` with one of ``suffixes`` (any file for ``None``), in a fixed order.
+
+    Hidden files and folders, the output folder ``skip`` and the files ``leave_out`` (real
+    paths: the report) are left out.
+    """
+    names = {os.path.basename(p) for p in leave_out}
     for root, dirs, files in os.walk(folder):
-        if os.path.realpath(root) == skip:
+        if _inside(os.path.realpath(root), skip):
             dirs[:] = []
             continue
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) != skip)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not _inside(os.path.realpath(os.path.join(root, d)), skip)
+        )
         for name in sorted(files):
-            if not name.startswith(".") and _suffix_match(name, suffixes):
-                yield os.path.join(root, name)
+            if name.startswith(".") or (suffixes is not None and not _suffix_match(name, suffixes)):
+                continue
+            path = os.path.join(root, name)
+            if name in names and os.path.realpath(path) in leave_out:
+                continue
+            yield path
 
 
 def _suffix_match(name: str, suffixes: frozenset[str]) -> bool:
@@ -715,22 +785,57 @@ def _suffix_match(name: str, suffixes: frozenset[str]) -> bool:
     return any(lower.endswith(s) for s in suffixes)
 
 
-def _paths(item: str, suffixes: frozenset[str], skip: str) -> Iterator[str | _FailedInput]:
+def _nothing_in_folder(folder: str, suffixes: frozenset[str] | None, skip: str) -> str:
+    """Why a folder gave no files to read."""
+    if suffixes is None:
+        reason = "no files in this folder (hidden files are left out)"
+    else:
+        reason = f"no files a reader takes (suffixes {', '.join(sorted(suffixes)) or 'none'}) in this folder"
+    if _inside(os.path.realpath(folder), skip):
+        reason += "; it is the output folder (or inside it), which is never read"
+    return reason
+
+
+def _paths(
+    item: str, suffixes: frozenset[str] | None, skip: str, leave_out: frozenset[str] = frozenset()
+) -> Iterator[str | _FailedInput]:
+    """The files an input names, or why it names none.
+
+    ``suffixes`` limits what folders give (``None``: every file); the output folder ``skip``
+    and the files ``leave_out`` (real paths) are left out of folders and glob matches. A
+    file named as such is always read.
+    """
     if item == "-":
         yield item
     elif os.path.isdir(item):
-        yield from _walk(item, suffixes, skip)
+        found = False
+        for path in _walk(item, suffixes, skip, leave_out):
+            found = True
+            yield path
+        if not found:
+            yield _FailedInput(item, FailureStage.INPUT, _nothing_in_folder(item, suffixes, skip))
     elif os.path.exists(item):
         yield item
     elif _GLOB_CHARS.search(item):
         matches = sorted(glob.glob(item, recursive=True))
         if not matches:
             yield _FailedInput(item, FailureStage.INPUT, "no files match this pattern")
+            return
+        found = False
         for match in matches:
             if os.path.isdir(match):
-                yield from _walk(match, suffixes, skip)
+                for path in _walk(match, suffixes, skip, leave_out):
+                    found = True
+                    yield path
             elif not os.path.basename(match).startswith("."):
-                yield match
+                real = os.path.realpath(match)
+                if not _inside(real, skip) and real not in leave_out:
+                    found = True
+                    yield match
+        if not found:
+            reason = "no files to read match this pattern (hidden files, the output folder and the report are left out"
+            reason += ")" if suffixes is None else f"; in folders, only suffixes {', '.join(sorted(suffixes))})"
+            yield _FailedInput(item, FailureStage.INPUT, reason)
     else:
         yield _FailedInput(item, FailureStage.INPUT, "no such file or folder")
 
@@ -780,14 +885,23 @@ class _Planner:
     """Turns the inputs into tasks, lazily and in order."""
 
     def __init__(
-        self, host: PluginHost, forced: str | None, out: str, stdin: IO[bytes] | None, *, by_position: bool
+        self,
+        host: PluginHost,
+        forced: str | None,
+        out: str,
+        stdin: IO[bytes] | None,
+        *,
+        by_position: bool,
+        report: str | None = None,
     ) -> None:
         self.readers = host.readers()
         self.forced = host.reader(forced) if forced else None
         self.host = host
-        pool = [self.forced] if self.forced else list(self.readers.values())
-        self.suffixes = frozenset(s.lower() for r in pool for s in r.suffixes)
+        # A forced reader takes every file in a folder, whatever its suffix.
+        self.suffixes = None if self.forced else frozenset(s.lower() for r in self.readers.values() for s in r.suffixes)
         self.skip = _out_root(out)
+        self.leave_out = frozenset({os.path.realpath(report)}) if report else frozenset()
+        """The report, which a folder or glob must not give back as a story on the next run."""
         self.stdin = stdin
         self.by_position = by_position
         """Send other processes where a file's lines are (:class:`_SpanUnit`), not the lines."""
@@ -805,7 +919,7 @@ class _Planner:
             if pending:
                 yield _StoriesUnit("<stories>", tuple(pending), 0)
                 pending = []
-            for path in _paths(item, self.suffixes, self.skip):
+            for path in _paths(item, self.suffixes, self.skip, self.leave_out):
                 if isinstance(path, _FailedInput):
                     yield path
                 elif path == "-":
@@ -833,9 +947,24 @@ class _Planner:
             data = stream.read()
             yield _BytesUnit("-", reader.name, data, len(data))
 
+    def _no_reader(self, path: str) -> _FailedInput:
+        names = ", ".join(self.readers) or "none"
+        return _FailedInput(
+            path,
+            FailureStage.INPUT,
+            f"no reader recognises this file (installed readers: {names}); choose one with --from",
+        )
+
     def _file(self, path: str) -> Iterator[_Unit | _FailedInput]:
         try:
             info = os.stat(path)
+        except OSError as exc:
+            yield _FailedInput(path, FailureStage.INPUT, f"cannot open: {exc.strerror or exc}")
+            return
+        if not stat.S_ISREG(info.st_mode):
+            yield from self._stream(path)
+            return
+        try:
             with open(path, "rb") as stream:
                 head = stream.read(SNIFF_BYTES)
         except OSError as exc:
@@ -843,27 +972,52 @@ class _Planner:
             return
         reader = self.forced or pick_reader(head, os.path.basename(path), self.readers)
         if reader is None:
-            names = ", ".join(self.readers) or "none"
-            yield _FailedInput(
-                path,
-                FailureStage.INPUT,
-                f"no reader recognises this file (installed readers: {names}); choose one with --from",
-            )
+            yield self._no_reader(path)
             return
         if _line_oriented(reader):
             try:
                 with open(path, "rb") as stream:
-                    if self.by_position and stat.S_ISREG(info.st_mode):
+                    if self.by_position:
                         yield from self._spans(path, reader.name, stream, info.st_mtime_ns)
-                    else:  # in this process, or a pipe that only this read sees
+                    else:
                         yield from self._lines(path, reader.name, stream, info.st_mtime_ns)
             except OSError as exc:
                 yield _FailedInput(path, FailureStage.INPUT, f"cannot read: {exc.strerror or exc}", reader.name)
         else:
             yield _FileUnit(path, path, reader.name, info.st_mtime_ns, info.st_size)
 
+    def _stream(self, path: str) -> Iterator[_Unit | _FailedInput]:
+        """A pipe, FIFO or device (``<(zcat a.gz)``): its bytes can be read only once.
+
+        It is opened once; the head read for detection is put back in front of the rest, and it
+        is then read like stdin: line by line for a line-oriented reader, else whole. It has no
+        file date, so its outputs are always written.
+        """
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed below, errors reported
+        except OSError as exc:
+            yield _FailedInput(path, FailureStage.INPUT, f"cannot open: {exc.strerror or exc}")
+            return
+        with stream:
+            reader = None
+            try:
+                head = stream.read(SNIFF_BYTES)
+                reader = self.forced or pick_reader(head, os.path.basename(path), self.readers)
+                if reader is None:
+                    yield self._no_reader(path)
+                elif _line_oriented(reader):
+                    # The head's last line may be cut: complete it, then go on with the rest.
+                    first = io.BytesIO(head + stream.readline())
+                    yield from self._lines(path, reader.name, itertools.chain(first, stream), None)
+                else:
+                    data = head + stream.read()
+                    yield _BytesUnit(path, reader.name, data, len(data))
+            except OSError as exc:
+                name = reader.name if reader is not None else None
+                yield _FailedInput(path, FailureStage.INPUT, f"cannot read: {exc.strerror or exc}", name)
+
     @staticmethod
-    def _lines(source: str, reader: str, stream: IO[bytes], mtime_ns: int | None) -> Iterator[_LinesUnit]:
+    def _lines(source: str, reader: str, stream: Iterable[bytes], mtime_ns: int | None) -> Iterator[_LinesUnit]:
         batch: list[tuple[int, bytes]] = []
         size = 0
         for number, raw in enumerate(stream, start=1):
@@ -913,24 +1067,39 @@ def _tasks(units: Iterator[_Unit | _FailedInput]) -> Iterator[_Task | _FailedInp
         yield tuple(files)
 
 
-def input_size(stories: StoriesInput, *, reader: str | None = None, out: str | os.PathLike[str] = "out") -> int | None:
+def input_size(
+    stories: StoriesInput,
+    *,
+    reader: str | None = None,
+    out: str | os.PathLike[str] = "out",
+    report: str | os.PathLike[str] | None = None,
+) -> int | None:
     """The total size in bytes of the files :func:`convert` would read, for progress bars.
 
-    ``None`` when the inputs include stdin or Article objects, whose size is not known ahead.
+    ``None`` when the inputs include stdin, pipes or Article objects, whose size is not known
+    ahead.
     """
     total = 0
-    suffixes: frozenset[str]
+    suffixes: frozenset[str] | None = None
     host = default_host()
-    pool = [host.reader(reader)] if reader else list(host.readers().values())
-    suffixes = frozenset(s.lower() for r in pool for s in r.suffixes)
+    if reader:
+        host.reader(reader)
+    else:
+        suffixes = frozenset(s.lower() for r in host.readers().values() for s in r.suffixes)
     skip = _out_root(os.fspath(out))
+    leave_out = frozenset({os.path.realpath(report)}) if report is not None else frozenset()
     for item in _items(stories):
         if isinstance(item, Article) or item == "-":
             return None
-        for path in _paths(item, suffixes, skip):
+        for path in _paths(item, suffixes, skip, leave_out):
             if isinstance(path, str) and path != "-":
-                with contextlib.suppress(OSError):
-                    total += os.stat(path).st_size
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                if not stat.S_ISREG(info.st_mode):
+                    return None
+                total += info.st_size
     return total
 
 
@@ -954,6 +1123,33 @@ class _Serial:
         return
 
 
+class _Died(NamedTuple):
+    """A task that could not even be submitted (the pool cannot be started again)."""
+
+    exc: BaseException
+
+
+def _pieces(unit: _Unit) -> list[_Unit]:
+    """``unit`` cut into units of one story each, where it can be (a whole file cannot)."""
+    if isinstance(unit, _SpanUnit):
+        unit = _span_lines(unit)
+    if isinstance(unit, _LinesUnit):
+        return [unit._replace(lines=(line,), size=len(line[1])) for line in unit.lines]
+    if isinstance(unit, _StoriesUnit):
+        return [unit._replace(articles=(article,), size=0) for article in unit.articles]
+    return [unit]
+
+
+def _line_of(unit: _Unit) -> int | None:
+    if isinstance(unit, _LinesUnit) and unit.lines:
+        return unit.lines[0][0]
+    return unit.first if isinstance(unit, _SpanUnit) else None
+
+
+def _guid_of(unit: _Unit) -> str | None:
+    return unit.articles[0].guid if isinstance(unit, _StoriesUnit) and unit.articles else None
+
+
 class _Bounded:
     """Submits tasks to a pool with a bounded number in flight, and hands results back in order."""
 
@@ -969,31 +1165,65 @@ class _Bounded:
 
     def run(self, tasks: Iterator[_Task | _FailedInput]) -> Iterator[tuple[_Task | _FailedInput, Any]]:
         for task in tasks:
-            self.pending.append((task, None if isinstance(task, _FailedInput) else self.submit(task)))
+            self.pending.append((task, None if isinstance(task, _FailedInput) else self._submit(task)))
             while len(self.pending) >= self.in_flight:
                 yield self._next()
         while self.pending:
             yield self._next()
+
+    def _submit(self, task: _Task) -> Any:
+        try:
+            return self.submit(task)
+        except Exception as exc:  # noqa: BLE001 - e.g. no pool can be started: the task fails, the run goes on
+            return _Died(exc)
+
+    def _outcome(self, future: Any) -> Any:
+        if isinstance(future, _Died):
+            raise future.exc
+        return self.result(future)
 
     def _next(self) -> tuple[_Task | _FailedInput, Any]:
         task, future = self.pending.popleft()
         if future is None or isinstance(task, _FailedInput):
             return task, None
         try:
-            return task, self.result(future)
+            return task, self._outcome(future)
         except Exception as exc:  # noqa: BLE001 - a dead worker fails its task, not the run
             # When a worker dies, every task in flight fails with it; give each one more try
-            # on fresh workers, so only a task that kills its worker twice is reported.
+            # on fresh workers. A task that fails again is run one story at a time, so only a
+            # story that kills its worker fails, with its own line.
             try:
                 retry = self.resubmit(task, exc)
-            except Exception as again:  # noqa: BLE001
-                return task, again
-            if retry is None:
-                return task, exc
+            except Exception:  # noqa: BLE001 - no retry then: each story on its own
+                retry = None
+            if retry is not None:
+                with contextlib.suppress(Exception):
+                    return task, self._outcome(retry)
+            return task, self._isolate(task)
+
+    def _isolate(self, task: _Task) -> list[list[_Story]]:
+        """``task``'s outcome with each story run on its own; a story whose worker dies fails alone."""
+        outcome: list[list[_Story]] = []
+        for unit in task:
             try:
-                return task, self.result(retry)
-            except Exception as again:  # noqa: BLE001
-                return task, again
+                pieces = _pieces(unit)
+            except (OSError, ReadError) as error:
+                line = unit.first if isinstance(unit, _SpanUnit) else None
+                outcome.append([_Story(line, None, None, FailureStage.READ, _message(error), ())])
+                continue
+            stories: list[_Story] = []
+            for piece in pieces:
+                for attempt in (1, 2):  # twice: another task in flight may have killed the pool
+                    try:
+                        stories.extend(self._outcome(self._submit((piece,)))[0])
+                        break
+                    except Exception as died:  # noqa: BLE001 - this story kills its worker
+                        if attempt == 2:  # noqa: PLR2004
+                            reason = f"the worker running this story died: {_message(died)}"
+                            failed = _Story(_line_of(piece), _guid_of(piece), None, FailureStage.WORKER, reason, ())
+                            stories.append(failed)
+            outcome.append(stories)
+        return outcome
 
     def resubmit(self, task: _Task, exc: BaseException) -> Any:
         """Submit ``task`` again after ``exc``, or return ``None`` when a retry cannot help."""
@@ -1004,7 +1234,7 @@ class _Bounded:
         """Wait for what is still running and hand its outcome over for cleanup."""
         while self.pending:
             _task, future = self.pending.popleft()
-            if future is None:
+            if future is None or isinstance(future, _Died):
                 continue
             with contextlib.suppress(Exception):
                 on_abandoned(self.result(future))
@@ -1018,6 +1248,8 @@ class _Processes(_Bounded):
         self.jobs, self.config = jobs, config
         self.preload = ["newsroom", "newsroom.converting", *_plugin_modules(host)]
         self.rebuilds = 0
+        self.deaths = 0
+        """Tasks whose worker died (their temporary files are removed when the run ends)."""
         self.retried: set[int] = set()
         self.pool = self._pool()
 
@@ -1025,7 +1257,10 @@ class _Processes(_Bounded):
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=self._context(), initializer=_init_worker, initargs=(self.config,)
+            max_workers=self.jobs,
+            mp_context=self._context(),
+            initializer=_init_worker,
+            initargs=(self.config, os.getpid()),
         )
 
     def _context(self) -> Any:
@@ -1061,7 +1296,7 @@ class _Processes(_Bounded):
 
     def _rebuild(self) -> None:
         if self.rebuilds >= _MAX_REBUILDS:
-            msg = f"worker processes keep dying ({self.rebuilds} pools lost); giving up on this task"
+            msg = f"worker processes keep dying ({self.rebuilds} pools lost in a row); giving up"
             raise RuntimeError(msg)
         self.rebuilds += 1
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -1081,11 +1316,17 @@ class _Processes(_Bounded):
         return bool(getattr(self.pool, "_broken", False))
 
     def result(self, future: Any) -> Any:
-        return future.result()
+        try:
+            outcome = future.result()
+        except Exception:
+            self.deaths += 1
+            raise
+        self.rebuilds = 0  # pools lost in a row: a task that finishes shows the workers can run
+        return outcome
 
     def close(self, on_abandoned: Callable[[Any], None]) -> None:
         for _task, future in self.pending:
-            if future is not None:
+            if future is not None and not isinstance(future, _Died):
                 future.cancel()
         self.abandon(on_abandoned)
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -1110,11 +1351,9 @@ class _Dask(_Bounded):
         return future.result()
 
     def close(self, on_abandoned: Callable[[Any], None]) -> None:
-        for _task, future in self.pending:
-            if future is not None:
-                with contextlib.suppress(Exception):
-                    future.cancel()
-        self.pending = deque((t, f) for t, f in self.pending if f is not None and f.status == "finished")
+        # A task a Dask worker has started keeps running when its future is cancelled, and what
+        # it writes would be left behind: wait for every task in flight (a few per core) instead,
+        # and remove what each wrote.
         self.abandon(on_abandoned)
 
 
@@ -1334,21 +1573,6 @@ class _Run:
             reason=failure.reason,
         )
 
-    def worker_died(self, task: _Task, exc: BaseException) -> Iterator[ConvertResult]:
-        for unit in task:
-            line = unit.first if isinstance(unit, _SpanUnit) else None
-            if isinstance(unit, _LinesUnit) and unit.lines:
-                line = unit.lines[0][0]
-            yield ConvertResult(
-                input=unit.input,
-                story=None,
-                line=line,
-                reader=getattr(unit, "reader", None),
-                status=ConvertStatus.FAILED,
-                stage=FailureStage.WORKER,
-                reason=f"the worker running this input died: {_message(exc)}",
-            )
-
     def results(self, unit: _Unit, stories: list[_Story]) -> Iterator[ConvertResult]:
         reader = getattr(unit, "reader", None)
         mtime_ns = getattr(unit, "mtime_ns", None)
@@ -1392,7 +1616,7 @@ class _Run:
             )
         tmp = out.tmp
         if out.fresh:
-            if stem == story.stem or _fresh(target, mtime_ns):
+            if stem == story.stem or _fresh(target, mtime_ns, owner=story.owner):
                 return OutputResult(format=out.format, path=target, status=ConvertStatus.SKIPPED)
             # The worker found the story's first-choice name up to date, but in this run the
             # name belongs to an earlier story: export again under the name it was given.
@@ -1402,6 +1626,12 @@ class _Run:
                     format=out.format, path=None, status=ConvertStatus.FAILED, reason=redo.error, stage=redo.stage
                 )
             tmp = redo.tmp
+        elif stem != story.stem and not config.force and _fresh(target, mtime_ns, owner=story.owner):
+            # The story's first-choice name held another story's file, so it was exported; the
+            # name it was given holds its own, up to date.
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # type: ignore[arg-type]
+            return OutputResult(format=out.format, path=target, status=ConvertStatus.SKIPPED)
         try:
             os.replace(tmp, target)  # type: ignore[arg-type]
         except OSError as exc:
@@ -1442,6 +1672,36 @@ class _Run:
         self.counts[result.status.value] += 1
 
 
+def _not_a_folder(path: str) -> str | None:
+    """The first of ``path`` and its parents that exists and is not a folder, if any."""
+    current = os.path.abspath(path)
+    while not os.path.isdir(current):
+        if os.path.lexists(current):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return None
+
+
+def _check_places(out: str, report: str | None) -> None:
+    """Fail now, before anything is written, if the output folder or the report cannot be made."""
+    blocker = _not_a_folder(out)
+    if blocker is not None:
+        msg = f"the output folder {out!r} cannot be made: {blocker!r} exists and is not a folder"
+        raise ValueError(msg)
+    if report is None:
+        return
+    if os.path.isdir(report):
+        msg = f"the report {report!r} is a folder; name a file, e.g. {os.path.join(report, 'report.json')!r}"
+        raise ValueError(msg)
+    blocker = _not_a_folder(os.path.dirname(os.path.abspath(report)))
+    if blocker is not None:
+        msg = f"the report {report!r} cannot be written: {blocker!r} exists and is not a folder"
+        raise ValueError(msg)
+
+
 def convert(
     stories: StoriesInput,
     *,
@@ -1465,9 +1725,11 @@ def convert(
     """Convert stories into files, yielding one :class:`ConvertResult` per story, in input order.
 
     Args:
-        stories: Files, folders (searched recursively for files a reader takes), glob
-            patterns, ``-`` for JSON Lines on stdin, or :class:`~newsroom.Article` objects;
-            one of them or an iterable of them.
+        stories: Files (pipes and FIFOs too), folders (searched recursively for files a
+            reader takes, or for every file with ``reader``), glob patterns, ``-`` for JSON
+            Lines on stdin, or :class:`~newsroom.Article` objects; one of them or an iterable
+            of them. Folders and glob matches leave out hidden files, the output folder and
+            the report; a folder or glob that gives no file is a failed input.
         to: Format names (``["json", "newsml-g2"]``, ``"json,newsml-g2"``) or ``"all"``.
         out: The output folder.
         reader: Force this reader for every input instead of detecting by suffix and content.
@@ -1484,13 +1746,14 @@ def convert(
             passed to the reader's ``with_options``.
         export_options: Options per format, passed to :func:`~newsroom.export`.
         now: The export time every story gets (default: when the run starts), so one run's
-            outputs agree with each other.
+            outputs agree with each other. It must be time-zone aware.
         stdin: The stream ``-`` reads (default ``sys.stdin.buffer``).
         progress: Called with the number of input bytes finished, as the run goes.
 
     Raises:
         UnknownFormatError: A format or reader is not installed (before anything is written).
-        ValueError: Conflicting or bad arguments.
+        ValueError: Conflicting or bad arguments: a naive ``now``, an output folder or a
+            report path that cannot be made (a file where a folder must be, or the reverse).
     """
     layout = OutputLayout(layout)
     if client is not None and scheduler is not None:
@@ -1519,6 +1782,11 @@ def convert(
     for name, options in (reader_options or {}).items():
         _configured(parent_host.reader(name), options)  # bad options fail now, not in every worker
     out_dir = os.fspath(out)
+    report_path = os.fspath(report) if report is not None else None
+    _check_places(out_dir, report_path)
+    if now is not None and now.utcoffset() is None:
+        msg = f"now must be a time-zone-aware datetime (e.g. datetime(2026, 1, 1, tzinfo=UTC)), not {now!r}"
+        raise ValueError(msg)
     config = _Config(
         token=uuid.uuid4().hex,
         started_ns=time.time_ns(),
@@ -1539,7 +1807,7 @@ def convert(
         reader=reader,
         jobs=jobs,
         fail_fast=fail_fast,
-        report=os.fspath(report) if report is not None else None,
+        report=report_path,
         client=client,
         scheduler=scheduler,
         stdin=stdin,
@@ -1568,7 +1836,9 @@ def _convert(
     if scheduler is not None:
         client = own_client = _dask_client(scheduler)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    planner = _Planner(state.host, reader, config.out, stdin, by_position=client is not None or workers > 1)
+    planner = _Planner(
+        state.host, reader, config.out, stdin, by_position=client is not None or workers > 1, report=report
+    )
     tasks = _tasks(planner.units(stories))
     run = _Run(config, state)
     if client is not None:
@@ -1597,9 +1867,11 @@ def _convert(
         if report
         else None
     )
-    stopped = False
+    stopped = finished = False
+    placing: Any = None  # the outcome whose temporary files are being renamed, until all are
     try:
         for task, outcome in executor.run(tasks):
+            placing = outcome
             for result in _task_results(run, task, outcome):
                 run.count(result)
                 if writer is not None:
@@ -1608,31 +1880,50 @@ def _convert(
                 if fail_fast and result.status is ConvertStatus.FAILED:
                     stopped = True
                     break
-            if progress is not None:
-                progress(_task_size(task))
             if stopped:
                 break
+            placing = None
+            if progress is not None:
+                progress(_task_size(task))
+        else:
+            finished = True
     finally:
-        executor.close(_discard)
-        if own_client is not None:
-            with contextlib.suppress(Exception):
-                own_client.close()
-        if writer is not None:
-            summary = dict(run.counts)
-            summary["stories"] = sum(run.counts.values())
-            summary["complete"] = not stopped
-            try:
-                writer.finish(summary)
-            except Exception:
-                writer.abort()
-                raise
+        # Stopped early (fail-fast, an error, or the caller closed the generator): the stories of
+        # this outcome not yet placed leave no temporary files (placed ones are renamed already).
+        _discard(placing)
+        _end_run(config, executor, own_client, writer, run, complete=finished)
+
+
+def _end_run(
+    config: _Config,
+    executor: _Serial | _Processes | _Dask,
+    own_client: Any,
+    writer: _Report | None,
+    run: _Run,
+    *,
+    complete: bool,
+) -> None:
+    """Stop the workers, remove what dead ones wrote, and finish the report."""
+    executor.close(_discard)
+    if getattr(executor, "deaths", 0):
+        _remove_stale_temps(config.out)  # what the workers that died had written
+    if own_client is not None:
+        with contextlib.suppress(Exception):
+            own_client.close()
+    if writer is not None:
+        summary = dict(run.counts)
+        summary["stories"] = sum(run.counts.values())
+        summary["complete"] = complete
+        try:
+            writer.finish(summary)
+        except Exception:
+            writer.abort()
+            raise
 
 
 def _task_results(run: _Run, task: _Task | _FailedInput, outcome: Any) -> Iterator[ConvertResult]:
     if isinstance(task, _FailedInput):
         yield run.failed_input(task)
-    elif isinstance(outcome, BaseException):
-        yield from run.worker_died(task, outcome)
     else:
         for unit, stories in zip(task, outcome, strict=True):
             yield from run.results(unit, stories)

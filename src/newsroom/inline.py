@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
-from typing import Literal, TypeAlias
+from typing import Final, Literal, TypeAlias
 
 import attrs
 
@@ -285,14 +285,20 @@ def _normalise(nodes: list[Inline] | tuple[Inline, ...], *, top: bool = True) ->
     return tuple(out)
 
 
+_MAX_DEPTH_RULE: Final = "inline markup is nested too deeply to read (thousands of levels)"
+
+
 def _to_nodes(value: object) -> tuple[Inline, ...]:
-    if isinstance(value, str):
-        return _parse(value)
-    if isinstance(value, (tuple, list)):
-        if _is_normal(value):  # the common case: nothing to fix, keep the nodes as they are
-            return value if type(value) is tuple else tuple(value)
-        _check_nodes(value)
-        return _normalise(value)
+    try:
+        if isinstance(value, str):
+            return _parse(value)
+        if isinstance(value, (tuple, list)):
+            if _is_normal(value):  # the common case: nothing to fix, keep the nodes as they are
+                return value if type(value) is tuple else tuple(value)
+            _check_nodes(value)
+            return _normalise(value)
+    except RecursionError:  # the checks walk nested nodes recursively
+        raise ValidationError("", _MAX_DEPTH_RULE) from None
     raise ValidationError("", f"inline text must be a string or nodes, not {type(value).__name__}")
 
 

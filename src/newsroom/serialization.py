@@ -345,15 +345,18 @@ def loads(text: str | bytes) -> Article:
     """Read an article from native JSON text.
 
     Raises:
-        ValidationError: for bad JSON (naming line and column) or a bad field.
+        ValidationError: for bad JSON (naming line and column), a bad field, or a document
+            nested deeper than Python's recursion limit allows.
     """
     try:
-        data = parse_json(text)
+        return from_dict(parse_json(text))
     except json.JSONDecodeError as exc:
         raise ValidationError(f"line {exc.lineno} column {exc.colno}", f"not JSON: {exc.msg}") from None
     except UnicodeDecodeError as exc:
         raise ValidationError(f"byte {exc.start}", f"not UTF-8 text: {exc.reason}") from None
-    return from_dict(data)
+    except RecursionError:
+        rule = "nested too deeply to read (deeper than Python's recursion limit allows)"
+        raise ValidationError("", rule) from None
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -369,6 +372,8 @@ def parse_json(text: str | bytes) -> Any:
         json.JSONDecodeError: the text is not JSON, with the standard library's message,
             line and column.
         UnicodeDecodeError: bytes that are not UTF-8.
+        RecursionError: the text nests arrays or objects deeper than orjson (1,023 levels) and
+            Python's recursion limit allow; :func:`loads` reports it as a ValidationError.
     """
     try:
         value = orjson.loads(text)

@@ -3,8 +3,9 @@
 For each file it asks the installed validators (the ``newsroom_register_validators`` hook) which
 one knows the document, or uses the one named with ``--format``, and prints ``FILE: valid
 (FORMAT)`` or one ``FILE:LINE: message`` line per problem, the message being the schema's own.
-The exit status is 1 if any file is invalid or unreadable. Kept apart from :mod:`newsroom.cli`
-so the command's code has one home; only ``cli.py`` imports it.
+The exit status is 1 if any file is invalid or unreadable. One file that breaks a validator never
+stops the rest: its error is printed as ``FILE: cannot validate: ...`` and the run goes on. Kept
+apart from :mod:`newsroom.cli` so the command's code has one home; only ``cli.py`` imports it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def add_parser(sub: Any) -> None:
         "validate",
         help="check files against their format's official schema (NewsML-G2 ...)",
         description="Validate each file with the validator that recognises it. Without --schemas, a "
-        "validator uses its cache, downloading the official schema into it once (and saying so).",
+        "validator uses its cache, downloading the official schema into it once (and saying so); "
+        "without network, name a folder with --schemas DIR.",
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--schemas", metavar="DIR", help="a folder holding the official schema files")
@@ -51,6 +53,10 @@ def run(args: argparse.Namespace, out: TextIO, host: PluginHost | None = None) -
             )
         except (OSError, NewsroomError) as exc:
             out.write(f"{name}: cannot validate: {exc}\n")
+            failed += 1
+            continue
+        except Exception as exc:  # noqa: BLE001 - a validator's bug is reported, the batch goes on
+            out.write(f"{name}: cannot validate: the validator failed ({type(exc).__name__}: {exc})\n")
             failed += 1
             continue
         if not problems:

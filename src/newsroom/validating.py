@@ -48,8 +48,11 @@ class Validator(Protocol):
 
         Returns:
             One :class:`~newsroom.Violation` per problem, its message starting with the line
-            (``line 12: Element 'pubStatus': This element is not expected...``). A validator
-            that cannot get its schema raises :class:`~newsroom.NewsroomError` saying what to do.
+            (``line 12: Element 'pubStatus': This element is not expected...``). A bad document
+            (not well-formed, a refused DTD) is a problem, never an exception; a part of the
+            document the validator could not check (its schema is missing) is a problem too, so
+            an empty result always means everything was checked. A validator that cannot get
+            its schema raises :class:`~newsroom.NewsroomError` saying what to do.
         """
         ...
 

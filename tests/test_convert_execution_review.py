@@ -1,0 +1,242 @@
+"""convert() when things go wrong mid-run: dying workers, early stops, a killed parent."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import types
+from datetime import UTC, datetime
+from pathlib import Path
+
+import attrs
+import pytest
+
+import newsroom
+from newsroom import converting
+from newsroom.converting import ConvertStatus, FailureStage
+from newsroom.testing import FixedClock, plugin_host, sample_article
+
+
+NOW = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
+
+
+class _Crashing:
+    """Kills its worker process (as a segfault or the OOM killer would) on a headline starting 'Die'."""
+
+    name = "crashing"
+    media_type = "text/plain"
+    suffix = ".txt"
+    description = "text, but the process dies on some stories"
+
+    def export(self, article: newsroom.Article, context: newsroom.ExportContext) -> newsroom.Rendition:
+        if article.headline.startswith("Die"):
+            os._exit(3)
+        lines = [article.headline, *(str(line) for line in context.attribution)]
+        return newsroom.Rendition(
+            content=("\n".join(lines) + "\n").encode(),
+            media_type=self.media_type,
+            filename=article.slug + self.suffix,
+            format=self.name,
+        )
+
+
+@newsroom.hookimpl
+def newsroom_register_exporters(register: newsroom.Registrar[newsroom.Exporter]) -> None:
+    register(_Crashing())
+
+
+def crashing_host() -> newsroom.PluginHost:
+    """Every built-in plugin and the crashing exporter (module-level, so workers can build it)."""
+    return plugin_host(sys.modules[__name__])
+
+
+def stories_file(path: Path, headlines: list[str]) -> Path:
+    base = sample_article(clock=FixedClock())
+    lines = [
+        newsroom.dumps(attrs.evolve(base, guid=f"urn:t:{i}", slugline=None, headline=h), indent=None)
+        for i, h in enumerate(headlines)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*.tmp"))
+
+
+def test_a_story_that_kills_its_worker_fails_alone_with_its_line(tmp_path: Path) -> None:
+    headlines = [f"Fine story {i}" for i in range(300)]
+    headlines[130] = "Die here"
+    source = stories_file(tmp_path / "in.jsonl", headlines)
+    out = tmp_path / "out"
+    results = list(newsroom.convert(source, to="crashing", out=out, jobs=2, host=crashing_host, now=NOW))
+    assert len(results) == 300, "every story has its result, the dead worker's chunk included"
+    failed = [r for r in results if r.status is ConvertStatus.FAILED]
+    assert [(r.line, r.stage, r.guid) for r in failed] == [(131, FailureStage.WORKER, None)]
+    assert failed[0].reason is not None
+    assert "died" in failed[0].reason
+    assert sum(r.status is ConvertStatus.DONE for r in results) == 299
+    written = {p.read_text().split("\n")[0] for p in out.glob("*.txt")}
+    assert written == {h for h in headlines if not h.startswith("Die")}
+    assert temps(out) == [], "what the dead workers wrote is removed when the run ends"
+
+
+def test_several_stories_that_kill_workers_do_not_stop_the_run(tmp_path: Path) -> None:
+    headlines = [f"Fine story {i}" for i in range(400)]
+    killers = {20, 150, 151, 280, 399}
+    for k in killers:
+        headlines[k] = "Die now"
+    source = stories_file(tmp_path / "in.jsonl", headlines)
+    out = tmp_path / "out"
+    results = list(newsroom.convert(source, to="crashing", out=out, jobs=2, host=crashing_host, now=NOW))
+    assert len(results) == 400
+    assert sorted(r.line or 0 for r in results if r.status is ConvertStatus.FAILED) == sorted(k + 1 for k in killers)
+    assert sum(r.status is ConvertStatus.DONE for r in results) == 400 - len(killers)
+    assert temps(out) == []
+
+
+def test_a_pool_that_cannot_run_fails_its_stories_instead_of_raising(tmp_path: Path) -> None:
+    source = stories_file(tmp_path / "in.jsonl", [f"Die {i}" for i in range(200)])
+    results = list(newsroom.convert(source, to="crashing", out=tmp_path / "out", jobs=2, host=crashing_host, now=NOW))
+    assert len(results) == 200
+    assert all(r.status is ConvertStatus.FAILED and r.stage is FailureStage.WORKER for r in results)
+    assert [r.line for r in results] == list(range(1, 201)), "each story is reported on its own line"
+
+
+def test_fail_fast_leaves_no_temporary_files(tmp_path: Path) -> None:
+    headlines = [f"Fine story {i}" for i in range(300)]
+    source = stories_file(tmp_path / "in.jsonl", headlines)
+    text = source.read_text(encoding="utf-8").split("\n")
+    text.insert(5, "{oops")  # line 6 fails to read; everything around it is fine
+    source.write_text("\n".join(text), encoding="utf-8")
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        results = list(newsroom.convert(source, to="json", out=out, jobs=jobs, fail_fast=True, now=NOW))
+        assert results[-1].status is ConvertStatus.FAILED
+        assert results[-1].line == 6
+        assert len(results) == 6
+        assert temps(out) == [], f"jobs={jobs}"
+        assert sorted(p.name for p in out.iterdir()) == sorted(r.paths[0].rsplit("/", 1)[-1] for r in results[:5])
+
+
+def test_a_run_stopped_early_is_reported_incomplete(tmp_path: Path) -> None:
+    source = stories_file(tmp_path / "in.jsonl", [f"Fine story {i}" for i in range(50)])
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    run = newsroom.convert(source, to="json", out=out, jobs=1, report=report, now=NOW)
+    first = next(run)
+    assert first.status is ConvertStatus.DONE
+    assert isinstance(run, types.GeneratorType)
+    run.close()
+    summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    assert summary["complete"] is False
+    assert summary["stories"] == 1
+    assert temps(out) == []
+    # and a run that goes to its end is complete
+    list(newsroom.convert(source, to="json", out=out, jobs=1, report=report, now=NOW))
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["complete"] is True
+
+
+def test_a_worker_ends_when_the_process_that_started_it_is_gone() -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    pid = int(gone.stdout)
+    start = time.monotonic()
+    watcher = subprocess.run(
+        [sys.executable, "-c", f"from newsroom.converting import _watch_parent; _watch_parent({pid}); print('back')"],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    assert watcher.returncode == 1
+    assert b"back" not in watcher.stdout, "the process ends; it does not return to its work"
+    assert time.monotonic() - start < 20  # a process start and a second of polling, with room
+
+
+def test_a_worker_keeps_watching_a_live_parent() -> None:
+    code = (
+        "import os, threading, time\n"
+        "from newsroom import converting\n"
+        "threading.Thread(target=converting._watch_parent, args=(os.getppid(),), daemon=True).start()\n"
+        "time.sleep(2.5 * converting._WATCH_SECONDS)\n"
+        "print('alive')\n"
+    )
+    alive = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30, check=True)
+    assert alive.stdout.strip() == b"alive"
+
+
+def test_pieces_cut_a_chunk_into_one_story_each(tmp_path: Path) -> None:
+    source = stories_file(tmp_path / "in.jsonl", ["One", "Two", "Three"])
+    size = source.stat().st_size
+    span = converting._SpanUnit(str(source), str(source), "jsonl", 0, 1, None, size)
+    pieces = converting._pieces(span)
+    assert [converting._line_of(p) for p in pieces] == [1, 2, 3]
+    assert sum(p.size for p in pieces) == size
+    articles = converting._StoriesUnit("<stories>", (sample_article(), sample_article()), 0)
+    assert [converting._guid_of(p) for p in converting._pieces(articles)] == [sample_article().guid] * 2
+
+
+def _story_file(folder: Path, name: str, guid: str, headline: str = "Same headline") -> Path:
+    story = attrs.evolve(sample_article(clock=FixedClock()), guid=guid, slugline=None, headline=headline)
+    path = folder / name
+    path.write_text(newsroom.dumps(story), encoding="utf-8")
+    return path
+
+
+def _holders(results: list[converting.ConvertResult]) -> dict[str, tuple[ConvertStatus, str]]:
+    """Each story's status and the guid its output file really holds."""
+    return {str(r.guid): (r.status, json.loads(Path(r.paths[0]).read_text(encoding="utf-8"))["guid"]) for r in results}
+
+
+_MARKS = pytest.mark.skipif(
+    not converting._XATTRS, reason="this OS has no extended attributes; re-runs fall back to file dates"
+)
+
+
+@_MARKS
+def test_a_rerun_never_skips_a_file_another_story_wrote(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    _story_file(inputs, "b.json", "urn:B")
+    assert [r.status for r in newsroom.convert([inputs], to="json", out=out, jobs=1)] == [ConvertStatus.DONE]
+    # An input that sorts first arrives with an old date (as tar, cp -p or rsync -t keep it): it
+    # takes the first name, whose file, newer than it, holds story B.
+    a = _story_file(inputs, "a.json", "urn:A")
+    os.utime(a, (1_600_000_000, 1_600_000_000))
+    rerun = _holders(list(newsroom.convert([inputs], to="json", out=out, jobs=1)))
+    assert rerun["urn:A"] == (ConvertStatus.DONE, "urn:A")
+    assert rerun["urn:B"] == (ConvertStatus.DONE, "urn:B")
+    # and now every file is its story's own, up to date
+    again = _holders(list(newsroom.convert([inputs], to="json", out=out, jobs=2)))
+    assert again == {"urn:A": (ConvertStatus.SKIPPED, "urn:A"), "urn:B": (ConvertStatus.SKIPPED, "urn:B")}
+
+
+@_MARKS
+def test_swapping_the_inputs_rewrites_both_files_then_skips(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    a, b = _story_file(inputs, "a.json", "urn:A"), _story_file(inputs, "b.json", "urn:B")
+    list(newsroom.convert([a, b], to="json", out=out, jobs=1))
+    swapped = _holders(list(newsroom.convert([b, a], to="json", out=out, jobs=1)))
+    assert swapped == {"urn:A": (ConvertStatus.DONE, "urn:A"), "urn:B": (ConvertStatus.DONE, "urn:B")}
+    again = _holders(list(newsroom.convert([b, a], to="json", out=out, jobs=1)))
+    assert again == {"urn:A": (ConvertStatus.SKIPPED, "urn:A"), "urn:B": (ConvertStatus.SKIPPED, "urn:B")}
+
+
+@_MARKS
+def test_without_marks_a_rerun_rewrites_rather_than_trusts_a_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object) -> None:
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(os, "setxattr", refuse, raising=False)
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    _story_file(inputs, "a.json", "urn:A", headline="First")
+    first = list(newsroom.convert([inputs], to="json", out=out, jobs=1))
+    assert [r.status for r in first] == [ConvertStatus.DONE]
+    second = list(newsroom.convert([inputs], to="json", out=out, jobs=1))
+    assert [r.status for r in second] == [ConvertStatus.DONE], "no mark: the file cannot be shown to be this story's"
+    assert json.loads(Path(second[0].paths[0]).read_text(encoding="utf-8"))["guid"] == "urn:A"
