@@ -144,3 +144,56 @@ def test_a_utf16_item_is_read() -> None:
     assert is_newsml(utf16[:8192])
     back = one(utf16)
     assert (back.guid, back.headline, back.body) == (story.guid, story.headline, story.body)
+
+
+def _xhtml_only(content: bytes) -> bytes:
+    return content
+
+
+def _nitf_only(content: bytes) -> bytes:
+    """The item with its XHTML rendition removed, so the reader takes the NITF one."""
+    from lxml import etree
+
+    root = etree.fromstring(content)
+    content_set = root.find("{http://iptc.org/std/nar/2006-10-01/}contentSet")
+    assert content_set is not None
+    assert content_set[0].get("contenttype") == "application/xhtml+xml"
+    content_set.remove(content_set[0])
+    return bytes(etree.tostring(root))
+
+
+@pytest.mark.parametrize("rendition", [_xhtml_only, _nitf_only])
+def test_quotes_and_embeds_whose_text_is_a_url_come_back_as_they_were(rendition: Any) -> None:
+    body = (
+        newsroom.BlockQuote(paragraphs=["Quoted words."], cite=None, cite_url="https://example.com/speech"),
+        newsroom.BlockQuote(paragraphs=["Other words."], cite="A. Speaker", cite_url=None),
+        newsroom.Embed(
+            url="https://www.youtube.com/watch?v=x", title="https://www.youtube.com/watch?v=x", media="video"
+        ),
+        newsroom.Embed(url="https://www.youtube.com/watch?v=y", title=None, media="video"),
+        newsroom.Embed(url="https://www.youtube.com/watch?v=z", title="Press conference", media="video"),
+        newsroom.Paragraph(text="The end."),
+    )
+    story = attrs.evolve(sample_article(), body=body)
+    content = newsroom.export(story, "newsml-g2", clock=FixedClock(), options={"nitf": True}).content
+    assert one(rendition(content)).body == body
+
+
+@pytest.mark.parametrize(
+    ("home", "scope"),
+    [
+        ("https://news.example.com", None),
+        (None, None),
+        ("https://news.example.com", newsroom.LinkScope.SITE),  # a site-wide policy needs the home page
+        ("https://news.example.com", newsroom.LinkScope.STORY),
+        (None, newsroom.LinkScope.STORY),
+    ],
+)
+def test_the_publishers_story_url_comes_back(home: str | None, scope: newsroom.LinkScope | None) -> None:
+    policy = newsroom.AttributionPolicy(scope=scope) if scope is not None else None
+    publisher = newsroom.Source(
+        name="Example News", home=home, url="https://news.example.com/world/japan-italy-talks", policy=policy
+    )
+    story = attrs.evolve(sample_article(), publisher=publisher)
+    content = newsroom.export(story, "newsml-g2", clock=FixedClock()).content
+    assert one(content).publisher == publisher

@@ -14,7 +14,7 @@ BlockQuote      ``<blockquote cite=URL><p>...</p><footer>cite</footer></blockquo
 PullQuote       ``<aside class="pullquote"><p>...</p><footer>attribution</footer></aside>``
 ListBlock       ``<ol>``/``<ul>`` with ``<li>``
 Image           ``<figure><img src alt width height/><figcaption>caption <small class="credit">``
-Embed           ``<figure class="embed" data-media=... data-provider=...><a href=URL>title</a>``
+Embed           ``<figure class="embed" data-media=... data-provider=...><a href=URL class=title>``
                 ``<figcaption>description</figcaption></figure>``
 ==============  ==================================================================================
 
@@ -94,7 +94,12 @@ def _x_embed(block: newsroom.Embed) -> etree._Element:
     attrs = {"class": "embed", "data-media": block.media}
     if block.provider:
         attrs["data-provider"] = block.provider
-    content: list[Child] = [E_XHTML.a(block.title or block.url, href=block.url)]
+    # The link's class says whether its text is the title or the URL shown for want of one.
+    if block.title:
+        link = E_XHTML.a(block.title, {"href": block.url, "class": "title"})
+    else:
+        link = E_XHTML.a(block.url, {"href": block.url, "class": "url"})
+    content: list[Child] = [link]
     if block.description:
         content.append(E_XHTML.figcaption(block.description))
     return E_XHTML.figure(*content, attrs)
@@ -141,8 +146,10 @@ def _n_blockquote(block: newsroom.BlockQuote) -> etree._Element:
     content: list[Child] = [E_NITF.block(*(E_NITF.p(*nitf_inline(p)) for p in block.paragraphs))]
     if block.cite and block.cite_url:
         content.append(E_NITF.credit(E_NITF.a(block.cite, href=block.cite_url)))
-    elif block.cite or block.cite_url:
-        content.append(E_NITF.credit(block.cite or block.cite_url or ""))
+    elif block.cite_url:  # the URL as a link, so it reads back as the URL, not as a name
+        content.append(E_NITF.credit(E_NITF.a(block.cite_url, href=block.cite_url)))
+    elif block.cite:
+        content.append(E_NITF.credit(block.cite))
     return E_NITF.bq(*content)
 
 
@@ -345,10 +352,13 @@ def _x_read_figure(el: etree._Element, classes: set[str]) -> Iterator[newsroom.B
         if url is None:
             return
         title = _text(link)
+        marked = link.get("class") if link is not None else None
+        if marked == "url" or (marked is None and title == url):
+            title = None  # the URL shown in place of a title (unmarked in files from newsroom 0.1)
         media = el.get("data-media")
         yield newsroom.Embed(
             url=url,
-            title=title if title != url else None,
+            title=title,
             description=_text(caption),
             provider=el.get("data-provider"),
             media=media if media in _EMBED_MEDIA else "link",

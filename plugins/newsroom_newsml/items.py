@@ -430,9 +430,12 @@ def _rights(item: _Item, article: newsroom.Article, source_ids: Mapping[int, str
 def _provider(item: _Item, publisher: newsroom.Source | None) -> etree._Element:
     if publisher is None:
         return E_NAR.provider(qcode=item.qcode("nrprov:unspecified", "publisher"))
+    content: list[Child] = [_name(publisher.name)]
+    if publisher.url:  # the story's own page at the publisher
+        content.append(E_NAR.remoteInfo(href=publisher.url, contenttype="text/html"))
     if publisher.home:
-        return E_NAR.provider(_name(publisher.name), uri=publisher.home)
-    return E_NAR.provider(_name(publisher.name), qcode=item.qcode("nrprov:unspecified", "publisher"))
+        return E_NAR.provider(*content, uri=publisher.home)
+    return E_NAR.provider(*content, qcode=item.qcode("nrprov:unspecified", "publisher"))
 
 
 def _media_link(item: _Item, image: newsroom.Image, where: str) -> etree._Element:

@@ -273,13 +273,15 @@ class _Story:
     def _provider(self, el: etree._Element) -> None:
         name = _name(el)
         uri = _http(el.get("uri"))
+        remote = next((c for c in el if _local(c) == "remoteInfo"), None)
+        url = _http(remote.get("href")) if remote is not None else None
         if el.get("qcode") == "nrprov:unspecified":
             if name:
-                self.publisher = {"name": name}
+                self.publisher = {"name": name, "url": url}
             return
         label = name or (_host(uri) if uri else _code(el.get("qcode")) or el.get("uri"))
         if label:
-            self.publisher = {"name": label, "home": uri}
+            self.publisher = {"name": label, "home": uri, "url": url}
 
     def _service(self, el: etree._Element) -> None:
         qcode = el.get("qcode") or ""
