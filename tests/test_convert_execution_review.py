@@ -10,6 +10,7 @@ import time
 import types
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -98,12 +99,14 @@ def test_several_stories_that_kill_workers_do_not_stop_the_run(tmp_path: Path) -
     assert temps(out) == []
 
 
-def test_a_pool_that_cannot_run_fails_its_stories_instead_of_raising(tmp_path: Path) -> None:
+def test_workers_that_never_run_anything_fail_the_stories_instead_of_raising(tmp_path: Path) -> None:
     source = stories_file(tmp_path / "in.jsonl", [f"Die {i}" for i in range(200)])
     results = list(newsroom.convert(source, to="crashing", out=tmp_path / "out", jobs=2, host=crashing_host, now=NOW))
     assert len(results) == 200
     assert all(r.status is ConvertStatus.FAILED and r.stage is FailureStage.WORKER for r in results)
     assert [r.line for r in results] == list(range(1, 201)), "each story is reported on its own line"
+    # No worker ever finished a task, so the run gave up on them instead of blaming every story.
+    assert any((r.reason or "").startswith("not converted: worker processes keep dying") for r in results)
 
 
 def test_fail_fast_leaves_no_temporary_files(tmp_path: Path) -> None:
@@ -240,3 +243,97 @@ def test_without_marks_a_rerun_rewrites_rather_than_trusts_a_name(
     second = list(newsroom.convert([inputs], to="json", out=out, jobs=1))
     assert [r.status for r in second] == [ConvertStatus.DONE], "no mark: the file cannot be shown to be this story's"
     assert json.loads(Path(second[0].paths[0]).read_text(encoding="utf-8"))["guid"] == "urn:A"
+
+
+def test_stories_that_kill_their_workers_one_after_another_fail_alone(tmp_path: Path) -> None:
+    headlines = [f"Fine story {i}" for i in range(300)]
+    killers = set(range(100, 107))  # seven in a row: more pools lost than the give-up limit, all explained
+    for k in killers:
+        headlines[k] = "Die now"
+    source = stories_file(tmp_path / "in.jsonl", headlines)
+    results = list(newsroom.convert(source, to="crashing", out=tmp_path / "out", jobs=2, host=crashing_host, now=NOW))
+    failed = [r for r in results if r.status is ConvertStatus.FAILED]
+    assert sorted(r.line or 0 for r in failed) == sorted(k + 1 for k in killers)
+    assert all("died" in (r.reason or "") for r in failed)
+    assert len(results) == 300
+
+
+def test_rebuilt_pools_are_forked_like_the_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    methods: list[str] = []
+    choose = converting._Processes._context
+
+    def recorded(self: converting._Processes) -> Any:
+        context = choose(self)
+        methods.append(context.get_start_method())
+        return context
+
+    monkeypatch.setattr(converting._Processes, "_context", recorded)
+    headlines = [f"Fine story {i}" for i in range(200)]
+    headlines[50] = "Die now"
+    source = stories_file(tmp_path / "in.jsonl", headlines)
+    list(newsroom.convert(source, to="crashing", out=tmp_path / "out", jobs=2, host=crashing_host, now=NOW))
+    assert len(methods) > 1, "the dying worker made the run start new pools"
+    assert set(methods) == {methods[0]}, "a broken pool's manager thread must not make new pools use the forkserver"
+
+
+@_MARKS
+def test_a_story_with_a_very_long_guid_is_marked_with_a_digest(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    _story_file(inputs, "a.json", "urn:long:" + "x" * 5000)
+    _story_file(inputs, "b.json", "urn:B")
+    first = list(newsroom.convert([inputs], to="json", out=out, jobs=1))
+    marks = {r.guid: os.getxattr(r.paths[0], "user.newsroom.story") for r in first}  # type: ignore[attr-defined,unused-ignore]
+    assert marks["urn:B"] == b"urn:B v1"
+    long_mark = marks["urn:long:" + "x" * 5000]
+    assert long_mark.startswith(b"sha256:")
+    assert len(long_mark) < 100
+    again = list(newsroom.convert([inputs], to="json", out=out, jobs=1))
+    assert [r.status for r in again] == [ConvertStatus.SKIPPED, ConvertStatus.SKIPPED]
+
+
+@_MARKS
+def test_one_file_that_cannot_be_marked_leaves_the_others_marked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = os.setxattr  # type: ignore[attr-defined,unused-ignore]
+
+    def too_big_for_one(fd: int, name: str, value: bytes, *args: Any) -> None:
+        if value.startswith(b"urn:A "):
+            raise OSError(7, "Argument list too long")  # E2BIG: this value, not the file system
+        real(fd, name, value, *args)
+
+    monkeypatch.setattr(os, "setxattr", too_big_for_one)
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    _story_file(inputs, "a.json", "urn:A", headline="First")
+    _story_file(inputs, "b.json", "urn:B", headline="Second")
+    list(newsroom.convert([inputs], to="json", out=out, jobs=1))
+    again = {r.guid: r.status for r in newsroom.convert([inputs], to="json", out=out, jobs=1)}
+    assert again == {"urn:A": ConvertStatus.DONE, "urn:B": ConvertStatus.SKIPPED}
+
+
+def test_temporary_files_belong_to_the_process_that_renames_them(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    names = {}
+    for owner, pid in (("alive", os.getpid()), ("gone", int(gone.stdout))):
+        config = converting._Config(
+            token=f"{owner:0<32}",
+            started_ns=0,
+            formats=("json",),
+            suffixes={"json": ".json"},
+            out=str(out),
+            layout=converting.OutputLayout.FLAT,
+            force=False,
+            now=NOW,
+            reader_options={},
+            export_options={},
+            host_factory=None,
+            owner=(converting._hostname(), pid),
+        )
+        # A worker process (here: this one) writes the file; the name says who will rename it.
+        names[owner] = Path(converting._write_temp(converting._State(config), str(out), b"{}")).name
+    converting._remove_stale_temps(str(out))
+    assert sorted(p.name for p in out.iterdir()) == [names["alive"]], "only the dead run's file is removed"

@@ -192,8 +192,10 @@ def test_embargoed_story_has_one_status_for_its_one_version(clock: FixedClock) -
     assert key[0] == key[1] == (story.guid, "1", "stat:usable")
     for root in (before, after):
         assert datetime.fromisoformat(find_one(root, "n:itemMeta/n:embargoed").text or "") == story.embargo_until
-    assert before.find("n:itemMeta/n:edNote[@role='nrrole:embargo']", NS) is not None
-    assert after.find("n:itemMeta/n:edNote[@role='nrrole:embargo']", NS) is None
+    notes = [r.find("n:itemMeta/n:edNote[@role='nrrole:embargo']", NS) for r in (before, after)]
+    assert [n.text if n is not None else None for n in notes] == [notes[0].text if notes[0] is not None else None] * 2
+    assert notes[0] is not None
+    assert "Not for publication before" in (notes[0].text or "")
 
 
 def test_draft_is_withheld_and_kill_is_canceled(clock: FixedClock) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -93,9 +94,25 @@ FIRST = "Talks resumed in Almaty on Friday."
         "By then, Baku and Yerevan had agreed.",
         "By 2030",
         "By Anar Aliyev!",
-        "By Anar Aliyev.",  # a sentence's full stop, not an initial's
+        "By Anar Aliyev..",  # one full stop may end a byline, not two
+        "By Reuters. Baku Agreed.",  # a full stop inside the line ends a sentence
         "By Azerbaijan And Armenia Had Agreed",  # title case, but a function word reads as a sentence
         "By Monday and Tuesday",
+        "By Monday.",
+        "By March.",
+        "By Christmas.",
+        "By Contrast.",
+        "By Monday Morning.",  # an opener followed by time words only is still a time
+        "By Easter Sunday",
+        "By Early March",
+        "By Christmas Eve, the corridor was open.",
+        "By Novruz, both sides had signed.",  # the holiday, not the first name: nothing follows it
+        "By Ramadan, prices had risen.",
+        "By The End",  # "The" before a time is not an organisation
+        "By The Weekend",
+        "By the Associated Press count, turnout was low.",
+        "By The Associated Press count",  # a lower-case word after "The"
+        "By The Office of the President",
         "Автор: доклада выступило министерство.",
         "Авторы: проекта и Министерство экономики",
     ],
@@ -146,6 +163,30 @@ def test_lookalike_before_a_real_byline_is_body_and_the_byline_is_read() -> None
         ("By Theresa May and June Smith", ["Theresa May", "June Smith"]),  # months as names
         ("By J. R. R. Tolkien", ["J. R. R. Tolkien"]),
         ("By Martin Luther King Jr.", ["Martin Luther King Jr."]),
+        # first names that are also holidays, seasons, days or times of day
+        ("By Novruz Mammadov", ["Novruz Mammadov"]),
+        ("By Ramadan Sharif", ["Ramadan Sharif"]),
+        ("By Summer Said", ["Summer Said"]),
+        ("By Sunday Oguntola", ["Sunday Oguntola"]),
+        ("By Autumn Brewington", ["Autumn Brewington"]),
+        ("By Winter Kim", ["Winter Kim"]),
+        ("By Easter Ross", ["Easter Ross"]),
+        ("By Christmas Abbott", ["Christmas Abbott"]),
+        ("By Noon Ahmed", ["Noon Ahmed"]),
+        ("By Early Bird", ["Early Bird"]),
+        ("By Novruz Mammadov and Ramadan Sharif", ["Novruz Mammadov", "Ramadan Sharif"]),
+        # an organisation's leading "The" is part of its name
+        ("By The Associated Press", ["The Associated Press"]),
+        ("By The Caliber.Az Staff", ["The Caliber.Az Staff"]),
+        ("By Anar Aliyev and The Associated Press", ["Anar Aliyev", "The Associated Press"]),
+        # one full stop may end the line; an initial's or "Jr."'s stays with the name
+        ("By Nicolas Sarkozy.", ["Nicolas Sarkozy"]),
+        ("By Anar Aliyev.", ["Anar Aliyev"]),
+        ("By Winter Kim.", ["Winter Kim"]),
+        ("By The Associated Press.", ["The Associated Press"]),
+        ("By Leyla Mammadova and Rauf Hasanov.", ["Leyla Mammadova", "Rauf Hasanov"]),
+        ("By J. R. R. Tolkien.", ["J. R. R. Tolkien"]),
+        ("By Martin Luther King Jr..", ["Martin Luther King Jr."]),
     ],
 )
 def test_real_bylines_are_read(byline: str, expected: list[str]) -> None:
@@ -163,6 +204,7 @@ def test_real_bylines_are_read(byline: str, expected: list[str]) -> None:
         ("Автор: Ильхам Гейдар оглы Алиев", ["Ильхам Гейдар оглы Алиев"]),
         ("Автор: Анна-Мария Петрова", ["Анна-Мария Петрова"]),
         ("Автор: В. Петров", ["В. Петров"]),
+        ("Автор: Анар Алиев.", ["Анар Алиев"]),
     ],
 )
 def test_russian_bylines_are_read(byline: str, expected: list[str]) -> None:
@@ -193,6 +235,37 @@ def test_generated_bylines_give_their_names(people: list[str], data: st.DataObje
     assert texts(story) == [FIRST]
 
 
+# Words that open a time phrase and are also first names; people so named are still read.
+OPENER_NAMES = st.sampled_from(["Novruz", "Ramadan", "Summer", "Sunday", "Autumn", "Winter", "Easter", "Noon", "Early"])
+OPENER_NAME = st.builds(lambda first, last: f"{first} {last}", OPENER_NAMES, SURNAME)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(NAME, OPENER_NAME), min_size=1, max_size=4), st.data(), st.sampled_from(["", "."]))
+def test_generated_bylines_with_a_closing_full_stop_give_their_names(
+    people: list[str], data: st.DataObject, end: str
+) -> None:
+    line = people[0]
+    for person in people[1:]:
+        line += data.draw(JOINERS) + person
+    story = read(page([FIRST], byline=f"By {line}{end}"))
+    assert names(story) == people
+    assert texts(story) == [FIRST]
+
+
+TIME_OPENER = st.sampled_from(["Monday", "Sunday", "Summer", "Christmas", "Novruz", "Ramadan", "Noon", "Early", "Late"])
+TIME_TAIL = st.lists(st.sampled_from(["Morning", "Evening", "Night", "Week", "Eve", "Day", "March", "May"]), max_size=2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TIME_OPENER, TIME_TAIL, st.sampled_from(["", ".", ", both sides had signed.", ", Baku and Yerevan agreed."]))
+def test_a_time_phrase_is_never_a_byline(opener: str, tail: list[str], end: str) -> None:
+    last = f"By {' '.join([opener, *tail])}{end}"
+    story = read(page([FIRST, last], byline=None))
+    assert story.bylines == ()
+    assert texts(story) == [FIRST, last]
+
+
 VERB_PHRASE = st.lists(
     st.sampled_from(["had", "exchanged", "draft", "texts", "agreed", "signed", "will", "report", "more", "than", "a"]),
     min_size=1,
@@ -207,6 +280,19 @@ def test_a_lower_case_word_makes_the_line_a_sentence(name: str, tail: list[str],
     story = read(page([FIRST, last], byline=None))
     assert story.bylines == ()
     assert texts(story) == [FIRST, last]
+
+
+def test_a_page_whose_byline_starts_with_a_holiday_name_reads_it_as_the_byline() -> None:
+    path = Path(__file__).parent / "data" / "scraped" / "en_long_headline.txt"
+    original = path.read_text(encoding="utf-8")
+    assert "\nBy Kamran Rzayev\n" in original
+    text = original.replace("\nBy Kamran Rzayev\n", "\nBy Novruz Mammadov\n")
+    story = parse_page(text.encode("utf-8"), source=path.name)
+    assert names(story) == ["Novruz Mammadov"]
+    assert story.byline() == "By Novruz Mammadov"
+    assert "By Novruz Mammadov" not in texts(story)
+    assert not any("Novruz" in paragraph for paragraph in texts(story))
+    assert texts(story) == [block.plain_text() for block in parse_page(original, source=path.name).body]
 
 
 # --------------------------------------------------------------------------- characters Python breaks lines at

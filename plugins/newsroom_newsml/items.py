@@ -467,7 +467,7 @@ def _item_meta(item: _Item, article: newsroom.Article, now: datetime, name: str)
         meta.append(
             E_NAR.service(_name(article.section.name), qcode=item.qcode(f"nrsec:{article.section.path}", "section"))
         )
-    if article.embargo_until and article.is_embargoed(now):
+    if article.embargo_until:  # always: the same version says the same thing before and after
         meta.append(
             E_NAR.edNote(
                 f"Embargoed until {iso(article.embargo_until)}. Not for publication before then.",

@@ -83,6 +83,8 @@ _RUNS: Final = re.compile(r"[ \t\n\r]+")
 
 
 _BR: Final = _n("br")
+# The elements whose <br/> is a line break in the model's text (NewsML-G2's BlockType ones).
+_BLOCKS: Final = frozenset(_n(name) for name in ("description", "edNote", "copyrightNotice", "usageTerms"))
 
 
 def _text(el: etree._Element | None) -> str | None:
@@ -90,14 +92,14 @@ def _text(el: etree._Element | None) -> str | None:
 
     Text laid out over several lines (pretty-printed XML) has its white-space runs collapsed to
     one space; text on one line is kept as it is, so the model's own values come back exactly.
-    A NewsML-G2 ``<br/>`` (allowed only in the block elements: ``description``, ``edNote``,
-    ``copyrightNotice``, ``usageTerms``) is a line break.
+    A NewsML-G2 ``<br/>`` is a line break in the block elements (``description``, ``edNote``,
+    ``copyrightNotice``, ``usageTerms``) and a space anywhere else (a one-line value).
     """
     if el is None:
         return None
     # Most metadata elements hold just text: no iterator needed for them.
     if len(el) and next(el.iter(_BR), None) is not None:
-        return _block_text(el)
+        return _block_text(el, "\n" if el.tag in _BLOCKS else " ")
     text = "".join(el.itertext()) if len(el) else el.text
     if not text:
         return None
@@ -106,8 +108,8 @@ def _text(el: etree._Element | None) -> str | None:
     return text.strip(" ") or None
 
 
-def _block_text(el: etree._Element) -> str | None:
-    """The text of a block element holding ``<br/>``: its lines, each laid out as :func:`_text` does."""
+def _block_text(el: etree._Element, separator: str) -> str | None:
+    """The text of an element holding ``<br/>``: its lines, each laid out as :func:`_text` does."""
     lines = [""]
 
     def walk(parent: etree._Element) -> None:
@@ -122,7 +124,7 @@ def _block_text(el: etree._Element) -> str | None:
     lines[0] = el.text or ""
     walk(el)
     out = [_RUNS.sub(" ", line).strip(" ") if "\n" in line or "\t" in line or "\r" in line else line for line in lines]
-    return "\n".join(out).strip(" \n") or None
+    return separator.join(out).strip(" \n") or None
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:

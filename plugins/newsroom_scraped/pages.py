@@ -112,7 +112,9 @@ _SENTENCE_WORDS = _words(
     "its their there than then when while where would could should must",
     "в во на по из за для что это как был была были было не",
 )
-# Capitalised words that open a time or manner phrase, not a name ("By Monday, ...").
+# Capitalised words that open a time or manner phrase ("By Monday, ...", "By Contrast"). Many
+# are also first names ("Novruz Mammadov", "Summer Said", "Christmas Abbott"), so they make a
+# time only alone or followed by time words only ("By Monday Morning", "By Early March").
 _PHRASE_OPENERS = _words(
     "monday tuesday wednesday thursday friday saturday sunday spring summer autumn fall winter",
     "christmas easter ramadan novruz today tomorrow tonight yesterday now then noon midnight",
@@ -122,6 +124,16 @@ _PHRASE_OPENERS = _words(
 # Month names are also first names ("June Smith", "Theresa May"), so only a name that is
 # nothing but a month reads as a date ("By March, ...").
 _MONTH_NAMES = frozenset(name for name in _MONTHS if name.isascii()) | {"sept"}
+# Words that keep a phrase a time after an opener ("Monday Morning", "Christmas Eve", "Late May").
+_TIME_WORDS = (
+    _PHRASE_OPENERS
+    | _MONTH_NAMES
+    | _words("morning afternoon evening night day week weekend month year eve season quarter half time")
+)
+# A leading "The" names an organisation ("By The Associated Press") when capitalised words follow.
+_ORGANISATION_ARTICLE = "The"
+# Abbreviations that end a name with their own full stop ("Martin Luther King Jr.").
+_NAME_ABBREVIATIONS = _words("jr sr jnr snr")
 _MAX_NAME_WORDS = 6
 # Words a title keeps in lower case unless they come first.
 _SMALL_WORDS = _words(
@@ -226,43 +238,69 @@ def _byline_names(line: str) -> list[str] | None:
     """The names on a byline line, or ``None`` when the line only looks like one.
 
     Every name must be a short run of capitalised words, with name particles ("de", "van",
-    "al", "oglu", ...) and hyphens or apostrophes inside words allowed. A line that reads like a
-    sentence is body: a lower-case word that is not a particle, a capitalised function word
-    ("Had", "The"), a digit, punctuation other than a name's (the full stop of an initial or of
-    "Jr."), or a name that is a time ("By Monday, ...", "By March").
+    "al", "oglu", ...) and hyphens or apostrophes inside words allowed; a leading "The" is
+    allowed before capitalised words only (an organisation: "The Associated Press"). One full
+    stop may end the line ("By Anar Aliyev."): it is dropped, unless it belongs to an initial or
+    to "Jr.". A line that reads like a sentence is body: a lower-case word that is not a
+    particle, a capitalised function word ("Had", "The" inside a name), a digit, punctuation
+    other than a name's (a full stop elsewhere only after an initial or a short abbreviation),
+    or a name that is a time ("By Monday, ...", "By March", "By Monday Morning"). A word that
+    opens a time is a first name when a name follows ("By Novruz Mammadov").
     """
     if len(line) > _MAX_BYLINE:
         return None
     m = _BYLINE.match(line)
     if m is None:
         return None
-    names = [n.strip() for n in _NAME_SEPARATORS.split(m.group("names").strip())]
+    text = m.group("names").strip()
+    if text.endswith(".") and not _own_full_stop(text.rsplit(None, 1)[-1]):
+        text = text[:-1]  # the line's full stop, not part of the last name
+    names = [n.strip() for n in _NAME_SEPARATORS.split(text)]
     if not names or any(not _is_name(n) for n in names):
         return None
-    last = names[-1].split()[-1]
-    if last.endswith(".") and len(last.replace(".", "")) > _MAX_ABBREVIATION:
-        return None  # a sentence's full stop, not an initial's or an abbreviation's
     return names
+
+
+def _own_full_stop(word: str) -> bool:
+    """Whether the full stop ending ``word`` is the name's own: an initial ("R.") or "Jr."."""
+    stem = word[:-1]
+    if stem.endswith("."):
+        return False  # "Jr.." : the line's full stop follows the abbreviation's
+    return stem.lower() in _NAME_ABBREVIATIONS or all(len(part) == 1 for part in stem.split("."))
 
 
 def _is_name(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= _MAX_NAME_WORDS:
         return False
-    first = words[0].lower()
-    if first in _PHRASE_OPENERS or (len(words) == 1 and first.rstrip(".") in _MONTH_NAMES):
+    organisation = len(words) > 1 and words[0] == _ORGANISATION_ARTICLE
+    if organisation:
+        words = words[1:]
+    if _is_time(words, organisation=organisation):
         return False
     capitalised = False
     for word in words:
         if not _NAME_WORD.match(word):
             return False  # digits, or punctuation that no name has
+        if word[-1] == "." and len(word) - word.count(".") > _MAX_ABBREVIATION:
+            return False  # a sentence's full stop, not an initial's or an abbreviation's
         if word[0].isupper():
             if word.lower() in _SENTENCE_WORDS:
                 return False
             capitalised = True
-        elif word not in _NAME_PARTICLES and not _particle_joined(word):
+        elif organisation or (word not in _NAME_PARTICLES and not _particle_joined(word)):
             return False
     return capitalised
+
+
+def _is_time(words: Sequence[str], *, organisation: bool) -> bool:
+    """Whether a name's ``words`` read as a time: "Monday", "March", "Monday Morning", "The End"."""
+    first = words[0].lower().rstrip(".")
+    if organisation:
+        return all(word.lower().rstrip(".") in _TIME_WORDS for word in words)
+    if len(words) == 1:
+        return first in _PHRASE_OPENERS or first in _MONTH_NAMES
+    return first in _PHRASE_OPENERS and all(word.lower().rstrip(".") in _TIME_WORDS for word in words[1:])
 
 
 def _particle_joined(word: str) -> bool:

@@ -40,7 +40,9 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import glob
+import hashlib
 import io
 import itertools
 import json
@@ -51,6 +53,7 @@ import socket
 import stat
 import sys
 import tempfile
+import threading
 import time
 import types
 import uuid
@@ -100,6 +103,8 @@ _TEMP_SUFFIX: Final = ".tmp"
 _TEMP_NAME = re.compile(r"^\.newsroom-(?P<host>.+)-(?P<pid>\d+)-[a-z0-9_]+\.tmp$")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _MIN_PARALLEL_TASKS = 2
+_DASK_CLOSE_SECONDS: Final = 30.0
+"""How long a Dask run stopped early waits for its tasks in flight, to remove what they wrote."""
 _MAX_REBUILDS: Final = 10  # pools lost in a row (each story is tried twice) before giving up
 
 
@@ -241,6 +246,8 @@ class _Config:
     reader_options: Mapping[str, Mapping[str, Any]]
     export_options: Mapping[str, Mapping[str, Any]]
     host_factory: Callable[[], PluginHost] | None
+    owner: tuple[str, int] = attrs.field(factory=lambda: (_hostname(), os.getpid()))
+    """The host and pid of the process that runs the conversion and renames its files."""
 
 
 class _State:
@@ -254,7 +261,7 @@ class _State:
         self._readers: dict[str, Reader] = {}
         # Temporary names: host and pid (so a later run can tell whether the writer is gone),
         # a token of this state, and a counter: unique without asking the OS for random names.
-        self.temp_prefix = f"{_TEMP_PREFIX}{_hostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}_"
+        self.temp_prefix = _run_temp_prefix(config) + f"{uuid.uuid4().hex[:6]}_"
         self.temp_count = itertools.count(1)
         self.folders: set[str] = set()
         self.marks = _XATTRS
@@ -504,11 +511,21 @@ def _message(exc: BaseException) -> str:
 # extended attributes (macOS, Windows) the check falls back to the file's date alone.
 _OWNER_ATTR: Final = "user.newsroom.story"
 _XATTRS: Final = hasattr(os, "setxattr") and hasattr(os, "getxattr")
+_NO_XATTRS: Final = frozenset({errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM})
 
 
 def _owner(article: Article) -> bytes:
-    """The mark of ``article`` on its outputs: its guid and version."""
-    return f"{article.guid} v{article.version}".encode()
+    """The mark of ``article`` on its outputs: its guid (a digest of a long one) and version.
+
+    Bounded, as file systems limit an attribute's size (ext4: one block).
+    """
+    guid = article.guid
+    if len(guid) > _MAX_MARKED_GUID:
+        guid = "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
+    return f"{guid} v{article.version}".encode()
+
+
+_MAX_MARKED_GUID: Final = 200
 
 
 def _fresh(path: str, mtime_ns: int | None, before_ns: int | None = None, owner: bytes | None = None) -> bool:
@@ -566,8 +583,9 @@ def _write_temp(state: _State, directory: str, content: bytes, owner: bytes | No
         if owner is not None and state.marks:
             try:
                 os.setxattr(fd, _OWNER_ATTR, owner)  # type: ignore[attr-defined,unused-ignore]
-            except OSError:  # this file system keeps no extended attributes: stop trying
-                state.marks = False
+            except OSError as exc:  # no mark on this file: a re-run rewrites it rather than trust it
+                if exc.errno in _NO_XATTRS:
+                    state.marks = False  # this file system keeps none: stop trying
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):
@@ -714,8 +732,6 @@ def _state_for(config: _Config) -> _State:
 def _init_worker(config: _Config, parent: int | None = None) -> None:
     _state_for(config)
     if parent is not None:
-        import threading
-
         threading.Thread(target=_watch_parent, args=(parent,), name="newsroom-parent-watch", daemon=True).start()
 
 
@@ -1123,6 +1139,10 @@ class _Serial:
         return
 
 
+class _GaveUpError(RuntimeError):
+    """No more worker pools are started: they die with no story to blame."""
+
+
 class _Died(NamedTuple):
     """A task that could not even be submitted (the pool cannot be started again)."""
 
@@ -1218,10 +1238,16 @@ class _Bounded:
                         stories.extend(self._outcome(self._submit((piece,)))[0])
                         break
                     except Exception as died:  # noqa: BLE001 - this story kills its worker
-                        if attempt == 2:  # noqa: PLR2004
+                        if isinstance(died, _GaveUpError):
+                            reason = f"not converted: {died}"
+                        elif attempt == 2:  # noqa: PLR2004
                             reason = f"the worker running this story died: {_message(died)}"
-                            failed = _Story(_line_of(piece), _guid_of(piece), None, FailureStage.WORKER, reason, ())
-                            stories.append(failed)
+                            self.culprit_found()
+                        else:
+                            continue
+                        failed = _Story(_line_of(piece), _guid_of(piece), None, FailureStage.WORKER, reason, ())
+                        stories.append(failed)
+                        break
             outcome.append(stories)
         return outcome
 
@@ -1229,6 +1255,9 @@ class _Bounded:
         """Submit ``task`` again after ``exc``, or return ``None`` when a retry cannot help."""
         del task, exc
         return None
+
+    def culprit_found(self) -> None:
+        """A story was shown to kill its worker (run alone, twice)."""
 
     def abandon(self, on_abandoned: Callable[[Any], None]) -> None:
         """Wait for what is still running and hand its outcome over for cleanup."""
@@ -1248,6 +1277,7 @@ class _Processes(_Bounded):
         self.jobs, self.config = jobs, config
         self.preload = ["newsroom", "newsroom.converting", *_plugin_modules(host)]
         self.rebuilds = 0
+        self.succeeded = False
         self.deaths = 0
         """Tasks whose worker died (their temporary files are removed when the run ends)."""
         self.retried: set[int] = set()
@@ -1296,11 +1326,23 @@ class _Processes(_Bounded):
 
     def _rebuild(self) -> None:
         if self.rebuilds >= _MAX_REBUILDS:
-            msg = f"worker processes keep dying ({self.rebuilds} pools lost in a row); giving up"
-            raise RuntimeError(msg)
+            msg = f"worker processes keep dying ({self.rebuilds} pools lost in a row, no story to blame); giving up"
+            raise _GaveUpError(msg)
         self.rebuilds += 1
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # Wait for the broken pool to wind down (its workers are gone): its manager thread
+        # would otherwise still run, and the next pool would come from the forkserver.
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for _ in range(50):  # its threads are joined, but the system takes a moment to end them
+            if threading.active_count() != 1 or _single_threaded():
+                break  # single-threaded, or other Python threads that waiting will not end
+            time.sleep(0.01)
         self.pool = self._pool()
+
+    def culprit_found(self) -> None:
+        # Workers that have run a task before can run; the deaths are the story's. Workers that
+        # never ran one may not be able to start at all: those deaths still count.
+        if self.succeeded:
+            self.rebuilds = 0
 
     def resubmit(self, task: _Task, exc: BaseException) -> Any:
         from concurrent.futures.process import BrokenProcessPool
@@ -1322,6 +1364,7 @@ class _Processes(_Bounded):
             self.deaths += 1
             raise
         self.rebuilds = 0  # pools lost in a row: a task that finishes shows the workers can run
+        self.succeeded = True
         return outcome
 
     def close(self, on_abandoned: Callable[[Any], None]) -> None:
@@ -1352,15 +1395,26 @@ class _Dask(_Bounded):
 
     def close(self, on_abandoned: Callable[[Any], None]) -> None:
         # A task a Dask worker has started keeps running when its future is cancelled, and what
-        # it writes would be left behind: wait for every task in flight (a few per core) instead,
-        # and remove what each wrote.
-        self.abandon(on_abandoned)
+        # it writes would be left behind: wait a while for the tasks in flight (a few per core)
+        # and remove what each wrote; cancel the rest, whose files the next run removes once
+        # they are stale. After Ctrl-C, nothing is waited for.
+        futures = [f for _task, f in self.pending if f is not None and not isinstance(f, _Died)]
+        self.pending.clear()
+        if futures and not isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            from distributed import wait
+
+            with contextlib.suppress(Exception):
+                wait(futures, timeout=_DASK_CLOSE_SECONDS)  # type: ignore[no-untyped-call]
+        for future in futures:
+            with contextlib.suppress(Exception):
+                if future.status == "finished":
+                    on_abandoned(future.result())
+                else:
+                    future.cancel()
 
 
 def _single_threaded() -> bool:
     """Whether this process runs one thread, counting threads Python did not start."""
-    import threading
-
     if threading.active_count() != 1:
         return False
     try:
@@ -1424,6 +1478,25 @@ def _pid_alive(pid: int) -> bool:
         status = Path(f"/proc/{pid}/stat").read_text()
         return status.rsplit(")", 1)[-1].split()[0] != "Z"  # a zombie writes nothing more
     return True
+
+
+def _run_temp_prefix(config: _Config) -> str:
+    """How this run's temporary files are named: by its owner and its token.
+
+    The owner is the process that ran :func:`convert` and renames the files, so no other run
+    takes them for a dead run's while it lives, even when the worker that wrote one has died.
+    """
+    host, pid = config.owner
+    return f"{_TEMP_PREFIX}{host}-{pid}-{config.token[:8]}"
+
+
+def _remove_run_temps(out: str, prefix: str) -> None:
+    """Remove what is left of this run's temporary files (a dead worker's), once it is over."""
+    for root, _dirs, files in os.walk(out):
+        for name in files:
+            if name.startswith(prefix) and name.endswith(_TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(root, name))
 
 
 def _remove_stale_temps(out: str) -> int:
@@ -1906,7 +1979,7 @@ def _end_run(
     """Stop the workers, remove what dead ones wrote, and finish the report."""
     executor.close(_discard)
     if getattr(executor, "deaths", 0):
-        _remove_stale_temps(config.out)  # what the workers that died had written
+        _remove_run_temps(config.out, _run_temp_prefix(config))  # what the workers that died had written
     if own_client is not None:
         with contextlib.suppress(Exception):
             own_client.close()
