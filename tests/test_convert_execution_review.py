@@ -99,14 +99,39 @@ def test_several_stories_that_kill_workers_do_not_stop_the_run(tmp_path: Path) -
     assert temps(out) == []
 
 
-def test_workers_that_never_run_anything_fail_the_stories_instead_of_raising(tmp_path: Path) -> None:
-    source = stories_file(tmp_path / "in.jsonl", [f"Die {i}" for i in range(200)])
+def test_stories_that_kill_their_workers_at_the_very_start_fail_alone(tmp_path: Path) -> None:
+    headlines = [f"Fine story {i}" for i in range(120)]
+    for k in range(7):  # before any task has finished: the workers did start, the stories kill them
+        headlines[k] = "Die now"
+    source = stories_file(tmp_path / "in.jsonl", headlines)
     results = list(newsroom.convert(source, to="crashing", out=tmp_path / "out", jobs=2, host=crashing_host, now=NOW))
-    assert len(results) == 200
+    failed = [r for r in results if r.status is ConvertStatus.FAILED]
+    assert [r.line for r in failed] == list(range(1, 8))
+    assert all("the worker running this story died" in (r.reason or "") for r in failed)
+    assert sum(r.status is ConvertStatus.DONE for r in results) == 113
+
+
+_PARENT = os.getpid()
+
+
+def host_that_cannot_start_in_a_worker() -> newsroom.PluginHost:
+    """The crashing host here; in any other process, a plugin that cannot load."""
+    if os.getpid() != _PARENT:
+        msg = "this plugin cannot load here"
+        raise RuntimeError(msg)
+    return crashing_host()
+
+
+def test_workers_that_cannot_start_fail_the_stories_instead_of_raising(tmp_path: Path) -> None:
+    source = stories_file(tmp_path / "in.jsonl", [f"Fine story {i}" for i in range(100)])
+    results = list(
+        newsroom.convert(source, to="crashing", out=tmp_path / "out", jobs=2, host=host_that_cannot_start_in_a_worker)
+    )
+    assert len(results) == 100
     assert all(r.status is ConvertStatus.FAILED and r.stage is FailureStage.WORKER for r in results)
-    assert [r.line for r in results] == list(range(1, 201)), "each story is reported on its own line"
-    # No worker ever finished a task, so the run gave up on them instead of blaming every story.
-    assert any((r.reason or "").startswith("not converted: worker processes keep dying") for r in results)
+    assert [r.line for r in results] == list(range(1, 101)), "each story is reported on its own line"
+    # No worker ever started, so the run gave up on them instead of blaming every story.
+    assert sum((r.reason or "").startswith("not converted: worker processes keep dying") for r in results) > 90
 
 
 def test_fail_fast_leaves_no_temporary_files(tmp_path: Path) -> None:
@@ -268,12 +293,15 @@ def test_rebuilt_pools_are_forked_like_the_first(tmp_path: Path, monkeypatch: py
         return context
 
     monkeypatch.setattr(converting._Processes, "_context", recorded)
+    single_threaded = converting._single_threaded() and sys.platform == "linux"
     headlines = [f"Fine story {i}" for i in range(200)]
     headlines[50] = "Die now"
     source = stories_file(tmp_path / "in.jsonl", headlines)
     list(newsroom.convert(source, to="crashing", out=tmp_path / "out", jobs=2, host=crashing_host, now=NOW))
     assert len(methods) > 1, "the dying worker made the run start new pools"
     assert set(methods) == {methods[0]}, "a broken pool's manager thread must not make new pools use the forkserver"
+    if single_threaded:  # (other tests may leave threads running, and then every pool uses the forkserver)
+        assert methods[0] == "fork"
 
 
 @_MARKS
@@ -337,3 +365,37 @@ def test_temporary_files_belong_to_the_process_that_renames_them(tmp_path: Path)
         names[owner] = Path(converting._write_temp(converting._State(config), str(out), b"{}")).name
     converting._remove_stale_temps(str(out))
     assert sorted(p.name for p in out.iterdir()) == [names["alive"]], "only the dead run's file is removed"
+
+
+def test_ctrl_c_in_the_command_reaches_the_run_as_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsroom import convert_command
+    from newsroom.cli import main
+
+    seen: list[str] = []
+    real_start = convert_command._start
+
+    def watched(*args: Any) -> Any:
+        results = real_start(*args)
+
+        def relay() -> Any:
+            try:
+                yield from results
+            except BaseException as exc:
+                seen.append(type(exc).__name__)  # what the run's generator is told when it stops
+                raise
+
+        return relay()
+
+    def interrupted(result: converting.ConvertResult) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert_command, "_start", watched)
+    monkeypatch.setattr(convert_command, "_failure_line", interrupted)  # Ctrl-C while a failure is printed
+    source = stories_file(tmp_path / "in.jsonl", ["Fine story"])
+    source.write_text("{oops\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        main(["convert", str(source), "--to", "json", "--out", str(tmp_path / "out"), "--jobs", "1"])
+    assert seen == ["KeyboardInterrupt"], "the run learns it was interrupted, not merely closed"
+    capsys.readouterr()

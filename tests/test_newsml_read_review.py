@@ -197,3 +197,26 @@ def test_the_publishers_story_url_comes_back(home: str | None, scope: newsroom.L
     story = attrs.evolve(sample_article(), publisher=publisher)
     content = newsroom.export(story, "newsml-g2", clock=FixedClock()).content
     assert one(content).publisher == publisher
+
+
+def test_a_line_break_in_a_one_line_element_reads_as_one_space() -> None:
+    clock = FixedClock()
+    content = newsroom.export(_published("urn:test:br", clock), "newsml-g2", clock=clock).content
+    headline = b"<headline>Japan, Italy unite on Ukraine"
+    assert headline in content
+    story = one(content.replace(headline, b"<headline>Japan, <br/>  Italy unite on Ukraine", 1))
+    assert story.headline.startswith("Japan, Italy unite on Ukraine")
+
+
+def test_a_kill_notice_says_nothing_of_the_embargo() -> None:
+    clock = FixedClock()
+    story = attrs.evolve(sample_article(clock=clock), guid="urn:test:kill", embargo_until=clock.now)
+    for verb in (newsroom.submit, newsroom.approve, newsroom.publish):
+        clock.advance(minutes=1)
+        story = verb(story, actor=EDITOR, clock=clock)
+    clock.advance(hours=1)
+    killed = newsroom.kill(story, actor=EDITOR, clock=clock, reason="Legal")
+    content = newsroom.export(killed, "newsml-g2", clock=clock).content
+    assert b"stat:canceled" in content
+    assert b"Not for publication before" not in content
+    assert b"Not for publication before" in newsroom.export(story, "newsml-g2", clock=clock).content

@@ -113,6 +113,12 @@ FIRST = "Talks resumed in Almaty on Friday."
         "By the Associated Press count, turnout was low.",
         "By The Associated Press count",  # a lower-case word after "The"
         "By The Office of the President",
+        "By The Numbers",  # "The" and no word an organisation is called by: a heading or a phrase
+        "By The Way",
+        "By The Book",
+        "By The Same Token",
+        "By The New Year",
+        "By The Time Baku Agreed",
         "Автор: доклада выступило министерство.",
         "Авторы: проекта и Министерство экономики",
     ],
@@ -187,6 +193,9 @@ def test_lookalike_before_a_real_byline_is_body_and_the_byline_is_read() -> None
         ("By Leyla Mammadova and Rauf Hasanov.", ["Leyla Mammadova", "Rauf Hasanov"]),
         ("By J. R. R. Tolkien.", ["J. R. R. Tolkien"]),
         ("By Martin Luther King Jr..", ["Martin Luther King Jr."]),
+        ("By Anar Aliyev Ph.D.", ["Anar Aliyev Ph.D."]),  # dotted letters keep their own stop
+        ("By J.R. Smith.", ["J.R. Smith"]),
+        ("By Anar Aliyev Esq.", ["Anar Aliyev Esq."]),
     ],
 )
 def test_real_bylines_are_read(byline: str, expected: list[str]) -> None:

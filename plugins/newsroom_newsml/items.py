@@ -467,7 +467,8 @@ def _item_meta(item: _Item, article: newsroom.Article, now: datetime, name: str)
         meta.append(
             E_NAR.service(_name(article.section.name), qcode=item.qcode(f"nrsec:{article.section.path}", "section"))
         )
-    if article.embargo_until:  # always: the same version says the same thing before and after
+    # Always (the same version says the same thing before and after), but not on a kill notice.
+    if article.embargo_until and article.state is not newsroom.PublishState.KILLED:
         meta.append(
             E_NAR.edNote(
                 f"Embargoed until {iso(article.embargo_until)}. Not for publication before then.",

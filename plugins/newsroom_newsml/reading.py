@@ -124,7 +124,10 @@ def _block_text(el: etree._Element, separator: str) -> str | None:
     lines[0] = el.text or ""
     walk(el)
     out = [_RUNS.sub(" ", line).strip(" ") if "\n" in line or "\t" in line or "\r" in line else line for line in lines]
-    return separator.join(out).strip(" \n") or None
+    text = separator.join(out)
+    if separator == " ":  # one line: no run of spaces where the break was
+        text = _RUNS.sub(" ", text)
+    return text.strip(" \n") or None
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:

@@ -132,8 +132,15 @@ _TIME_WORDS = (
 )
 # A leading "The" names an organisation ("By The Associated Press") when capitalised words follow.
 _ORGANISATION_ARTICLE = "The"
-# Abbreviations that end a name with their own full stop ("Martin Luther King Jr.").
-_NAME_ABBREVIATIONS = _words("jr sr jnr snr")
+# What a byline organisation is called ("The Associated Press", "The Caliber.Az Staff"); without
+# one of these, "By The Numbers" or "By The Way" is a heading or a phrase, not a byline.
+_ORGANISATION_WORDS = _words(
+    "press agency news newsroom staff desk editors editorial team bureau service wire",
+    "times post journal herald guardian telegraph observer gazette tribune reporters correspondents",
+    "network media group",
+)
+# Abbreviations that end a name with their own full stop ("Martin Luther King Jr.", "Esq.").
+_NAME_ABBREVIATIONS = _words("jr sr jnr snr esq")
 _MAX_NAME_WORDS = 6
 # Words a title keeps in lower case unless they come first.
 _SMALL_WORDS = _words(
@@ -266,7 +273,8 @@ def _own_full_stop(word: str) -> bool:
     stem = word[:-1]
     if stem.endswith("."):
         return False  # "Jr.." : the line's full stop follows the abbreviation's
-    return stem.lower() in _NAME_ABBREVIATIONS or all(len(part) == 1 for part in stem.split("."))
+    # An abbreviation of its own ("Jr."), initials ("R.", "J.R.") or dotted letters ("Ph.D.").
+    return stem.lower() in _NAME_ABBREVIATIONS or "." in stem or len(stem) == 1
 
 
 def _is_name(name: str) -> bool:
@@ -276,6 +284,8 @@ def _is_name(name: str) -> bool:
     organisation = len(words) > 1 and words[0] == _ORGANISATION_ARTICLE
     if organisation:
         words = words[1:]
+        if not any(word.lower() in _ORGANISATION_WORDS for word in words):
+            return False  # "By The Numbers", "By The Same Token": a phrase
     if _is_time(words, organisation=organisation):
         return False
     capitalised = False

@@ -9,6 +9,7 @@ apart from :mod:`newsroom.cli` so the command's code has one home; only ``cli.py
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Iterator
@@ -101,6 +102,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             elif not args.quiet and time.monotonic() - last >= PLAIN_PROGRESS_SECONDS:
                 last = time.monotonic()
                 err.write(f"{_counts(counts)} ({sum(counts.values()) / (last - started):.0f} stories/s)\n")
+    except KeyboardInterrupt:
+        # Let the run know it is an interrupt (it then waits for no task in flight), then stop.
+        with contextlib.suppress(BaseException):
+            results.throw(KeyboardInterrupt)  # type: ignore[attr-defined]
+        raise
     finally:
         if bar:
             bar.stop()

@@ -729,10 +729,12 @@ def _state_for(config: _Config) -> _State:
     return state
 
 
-def _init_worker(config: _Config, parent: int | None = None) -> None:
+def _init_worker(config: _Config, parent: int | None = None, started: Any = None) -> None:
     _state_for(config)
     if parent is not None:
         threading.Thread(target=_watch_parent, args=(parent,), name="newsroom-parent-watch", daemon=True).start()
+    if started is not None:
+        started.value = 1  # a worker could start: deaths from here on are the stories'
 
 
 def _watch_parent(pid: int) -> None:
@@ -1277,20 +1279,25 @@ class _Processes(_Bounded):
         self.jobs, self.config = jobs, config
         self.preload = ["newsroom", "newsroom.converting", *_plugin_modules(host)]
         self.rebuilds = 0
-        self.succeeded = False
         self.deaths = 0
         """Tasks whose worker died (their temporary files are removed when the run ends)."""
         self.retried: set[int] = set()
+        self.started: Any = None
+        """1 once a worker of any pool has started (its initializer ran). A lock-free shared byte:
+        a lock held by a worker that is killed would stay held for ever."""
         self.pool = self._pool()
 
     def _pool(self) -> Any:
         from concurrent.futures import ProcessPoolExecutor
 
+        context = self._context()
+        if self.started is None or not self.started.value:
+            self.started = context.RawValue("b", 0)
         return ProcessPoolExecutor(
             max_workers=self.jobs,
-            mp_context=self._context(),
+            mp_context=context,
             initializer=_init_worker,
-            initargs=(self.config, os.getpid()),
+            initargs=(self.config, os.getpid(), self.started),
         )
 
     def _context(self) -> Any:
@@ -1332,16 +1339,17 @@ class _Processes(_Bounded):
         # Wait for the broken pool to wind down (its workers are gone): its manager thread
         # would otherwise still run, and the next pool would come from the forkserver.
         self.pool.shutdown(wait=True, cancel_futures=True)
-        for _ in range(50):  # its threads are joined, but the system takes a moment to end them
-            if threading.active_count() != 1 or _single_threaded():
-                break  # single-threaded, or other Python threads that waiting will not end
-            time.sleep(0.01)
+        if sys.platform == "linux" and threading.active_count() == 1:  # where the next pool may fork
+            for _ in range(50):  # its threads are joined, but the system takes a moment to end them
+                if _single_threaded():
+                    break
+                time.sleep(0.01)
         self.pool = self._pool()
 
     def culprit_found(self) -> None:
-        # Workers that have run a task before can run; the deaths are the story's. Workers that
-        # never ran one may not be able to start at all: those deaths still count.
-        if self.succeeded:
+        # Workers that could start can run; the deaths are the story's. Workers that never
+        # started (a plugin that cannot load, say) may never start: those deaths still count.
+        if self.started is not None and self.started.value:
             self.rebuilds = 0
 
     def resubmit(self, task: _Task, exc: BaseException) -> Any:
@@ -1364,7 +1372,6 @@ class _Processes(_Bounded):
             self.deaths += 1
             raise
         self.rebuilds = 0  # pools lost in a row: a task that finishes shows the workers can run
-        self.succeeded = True
         return outcome
 
     def close(self, on_abandoned: Callable[[Any], None]) -> None:
