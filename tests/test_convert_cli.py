@@ -246,7 +246,7 @@ def test_the_examples_convert_into_every_format(tmp_path: Path) -> None:
     results = list(newsroom.convert(examples, to="all", out=tmp_path, jobs=1))
     assert len(results) >= 20
     assert {r.status for r in results} == {newsroom.ConvertStatus.DONE}
-    assert {r.reader for r in results} == {"scraped", "json", "jsonl"}
+    assert {r.reader for r in results} == {"scraped", "json", "jsonl", "newsml-g2"}
     stories = [newsroom.loads(Path(p).read_bytes()) for r in results for p in r.paths if p.endswith(".json")]
     assert {s.language for s in stories} == {"en", "ru"}
     assert len({s.section.path for s in stories if s.section}) >= 8
