@@ -85,7 +85,8 @@ def carried(story: newsroom.Article, now: datetime) -> dict[str, Any]:
         "published": story.published,
         # Without a modified time the item's versionCreated (the next best time) comes back.
         "modified": story.modified or story.published or story.first_created or now,
-        "embargo_until": story.embargo_until,
+        # A kill notice takes effect at once: it carries no embargo.
+        "embargo_until": None if story.state is newsroom.PublishState.KILLED else story.embargo_until,
         "canonical_url": story.canonical_url,
         # Lead images keep src, alt, caption and credit; their pixel size is not carried.
         "media": tuple(attrs.evolve(m, width=None, height=None) for m in story.media),

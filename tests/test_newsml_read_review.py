@@ -218,5 +218,10 @@ def test_a_kill_notice_says_nothing_of_the_embargo() -> None:
     killed = newsroom.kill(story, actor=EDITOR, clock=clock, reason="Legal")
     content = newsroom.export(killed, "newsml-g2", clock=clock).content
     assert b"stat:canceled" in content
+    # A kill takes effect at once: no embargo for a partner to hold it by, and no note of one.
     assert b"Not for publication before" not in content
-    assert b"Not for publication before" in newsroom.export(story, "newsml-g2", clock=clock).content
+    assert b"<embargoed>" not in content
+    published = newsroom.export(story, "newsml-g2", clock=clock).content
+    assert b"Not for publication before" in published
+    assert b"<embargoed>" in published
+    assert one(content).embargo_until is None

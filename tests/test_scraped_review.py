@@ -196,6 +196,17 @@ def test_lookalike_before_a_real_byline_is_body_and_the_byline_is_read() -> None
         ("By Anar Aliyev Ph.D.", ["Anar Aliyev Ph.D."]),  # dotted letters keep their own stop
         ("By J.R. Smith.", ["J.R. Smith"]),
         ("By Anar Aliyev Esq.", ["Anar Aliyev Esq."]),
+        # a dotted name ends with a word, so the stop after it is the line's
+        ("By Caliber.Az.", ["Caliber.Az"]),
+        ("By Report.az.", ["Report.az"]),
+        ("By A.Smith.", ["A.Smith"]),
+        ("Автор: В.Петров.", ["В.Петров"]),
+        # a publication called "The ..." with no organisation word
+        ("By The Economist", ["The Economist"]),
+        ("By The Independent.", ["The Independent"]),
+        ("By The Atlantic and Anar Aliyev", ["The Atlantic", "Anar Aliyev"]),
+        ("By The Hill", ["The Hill"]),
+        ("By The Conversation", ["The Conversation"]),
     ],
 )
 def test_real_bylines_are_read(byline: str, expected: list[str]) -> None:

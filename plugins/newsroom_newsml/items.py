@@ -458,7 +458,9 @@ def _item_meta(item: _Item, article: newsroom.Article, now: datetime, name: str)
     ]
     if article.first_created:
         meta.append(E_NAR.firstCreated(iso(article.first_created)))
-    if article.embargo_until:
+    # A kill notice takes effect at once: an embargo on it would make a partner hold the kill.
+    killed = article.state is newsroom.PublishState.KILLED
+    if article.embargo_until and not killed:
         meta.append(E_NAR.embargoed(iso(article.embargo_until)))
     meta.append(E_NAR.pubStatus(qcode=item.qcode(pub_status(article), "state")))
     meta.append(E_NAR.fileName(name))
@@ -468,7 +470,7 @@ def _item_meta(item: _Item, article: newsroom.Article, now: datetime, name: str)
             E_NAR.service(_name(article.section.name), qcode=item.qcode(f"nrsec:{article.section.path}", "section"))
         )
     # Always (the same version says the same thing before and after), but not on a kill notice.
-    if article.embargo_until and article.state is not newsroom.PublishState.KILLED:
+    if article.embargo_until and not killed:
         meta.append(
             E_NAR.edNote(
                 f"Embargoed until {iso(article.embargo_until)}. Not for publication before then.",

@@ -139,9 +139,18 @@ _ORGANISATION_WORDS = _words(
     "times post journal herald guardian telegraph observer gazette tribune reporters correspondents",
     "network media group",
 )
+# Words that make "By The ..." a phrase when no organisation word names it: "By The Numbers",
+# "By The Same Token". Other capitalised words after "The" name a publication ("The Economist").
+_THE_PHRASE_WORDS = _words(
+    "numbers number way ways book books same token new time times end record look looks sound",
+    "sounds rules letter dozen dozens hundreds thousands millions billions hour hours minute",
+    "minutes light grace power skin seat pants side score measure means standards",
+)
 # Abbreviations that end a name with their own full stop ("Martin Luther King Jr.", "Esq.").
 _NAME_ABBREVIATIONS = _words("jr sr jnr snr esq")
 _MAX_NAME_WORDS = 6
+# The longest part of dotted initials or letters that keep their own full stop ("J.R.", "Ph.D.").
+_MAX_DOTTED_PART = 2
 # Words a title keeps in lower case unless they come first.
 _SMALL_WORDS = _words(
     "a an and as at but by for from in into nor of on or over per the to via vs with",
@@ -273,8 +282,15 @@ def _own_full_stop(word: str) -> bool:
     stem = word[:-1]
     if stem.endswith("."):
         return False  # "Jr.." : the line's full stop follows the abbreviation's
-    # An abbreviation of its own ("Jr."), initials ("R.", "J.R.") or dotted letters ("Ph.D.").
-    return stem.lower() in _NAME_ABBREVIATIONS or "." in stem or len(stem) == 1
+    # An abbreviation of its own ("Jr."), an initial ("R.") or dotted initials and letters
+    # ("J.R.", "Ph.D."). A dotted name ("Caliber.Az", "A.Smith", "В.Петров") ends with a word,
+    # so its stop is the line's.
+    parts = stem.split(".")
+    return (
+        stem.lower() in _NAME_ABBREVIATIONS
+        or len(stem) == 1
+        or (len(parts) > 1 and all(1 <= len(part) <= _MAX_DOTTED_PART for part in parts))
+    )
 
 
 def _is_name(name: str) -> bool:
@@ -284,8 +300,11 @@ def _is_name(name: str) -> bool:
     organisation = len(words) > 1 and words[0] == _ORGANISATION_ARTICLE
     if organisation:
         words = words[1:]
-        if not any(word.lower() in _ORGANISATION_WORDS for word in words):
-            return False  # "By The Numbers", "By The Same Token": a phrase
+        lowered = [word.lower() for word in words]
+        if not any(word in _ORGANISATION_WORDS for word in lowered) and any(
+            word in _THE_PHRASE_WORDS for word in lowered
+        ):
+            return False  # "By The Numbers", "By The Same Token": a phrase, not "The Economist"
     if _is_time(words, organisation=organisation):
         return False
     capitalised = False

@@ -9,7 +9,6 @@ apart from :mod:`newsroom.cli` so the command's code has one home; only ``cli.py
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import time
 from collections.abc import Iterator
@@ -104,8 +103,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 err.write(f"{_counts(counts)} ({sum(counts.values()) / (last - started):.0f} stories/s)\n")
     except KeyboardInterrupt:
         # Let the run know it is an interrupt (it then waits for no task in flight), then stop.
-        with contextlib.suppress(BaseException):
+        try:
             results.throw(KeyboardInterrupt)  # type: ignore[attr-defined]
+        except (KeyboardInterrupt, StopIteration):
+            pass  # the run stopped as asked
+        except Exception as exc:  # noqa: BLE001 - the interrupt still wins; the cleanup error is shown
+            err.write(f"newsroom convert: error while stopping: {exc}\n")
         raise
     finally:
         if bar:

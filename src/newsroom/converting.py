@@ -1283,16 +1283,16 @@ class _Processes(_Bounded):
         """Tasks whose worker died (their temporary files are removed when the run ends)."""
         self.retried: set[int] = set()
         self.started: Any = None
-        """1 once a worker of any pool has started (its initializer ran). A lock-free shared byte:
-        a lock held by a worker that is killed would stay held for ever."""
+        """1 once a worker of the current pool has started (its initializer ran). A lock-free
+        shared byte, new with each pool (made by that pool's start method): a lock held by a
+        worker that is killed would stay held for ever."""
         self.pool = self._pool()
 
     def _pool(self) -> Any:
         from concurrent.futures import ProcessPoolExecutor
 
         context = self._context()
-        if self.started is None or not self.started.value:
-            self.started = context.RawValue("b", 0)
+        self.started = context.RawValue("b", 0)
         return ProcessPoolExecutor(
             max_workers=self.jobs,
             mp_context=context,
@@ -1347,8 +1347,9 @@ class _Processes(_Bounded):
         self.pool = self._pool()
 
     def culprit_found(self) -> None:
-        # Workers that could start can run; the deaths are the story's. Workers that never
-        # started (a plugin that cannot load, say) may never start: those deaths still count.
+        # The pool that ran the story is not rebuilt yet. If its workers could start, they can
+        # run: the deaths are the story's. Workers that never started (a plugin that cannot
+        # load, say) may never start: those deaths still count.
         if self.started is not None and self.started.value:
             self.rebuilds = 0
 
