@@ -27,15 +27,14 @@ own examples do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Final
+from copy import deepcopy
+from typing import Any, Final
+
+from lxml import etree
 
 import newsroom
 from newsroom_newsml.markup import E_NITF, E_XHTML, Child, nitf_inline, read_inline, xhtml_inline
-from newsroom_newsml.vocabulary import NITF, XHTML, XML
-
-
-if TYPE_CHECKING:
-    from lxml import etree
+from newsroom_newsml.vocabulary import XHTML, XML
 
 
 __all__ = ["nitf_document", "read_nitf", "read_xhtml", "xhtml_document"]
@@ -238,6 +237,11 @@ def _local(el: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+def _first(elements: Iterable[etree._Element], name: str) -> etree._Element | None:
+    """The first of ``elements`` whose local name is ``name``, in any namespace or none."""
+    return next((el for el in elements if _local(el) == name), None)
+
+
 def _classes(el: etree._Element) -> set[str]:
     return set((el.get("class") or "").split())
 
@@ -281,49 +285,135 @@ def read_xhtml(html: etree._Element) -> list[newsroom.Block]:
     return list(_xhtml_blocks(body if body is not None else html))
 
 
+# Elements that are running text, not blocks: inside a container they join the words around
+# them into one paragraph ("<div>The mayor said <a>the plan</a> would change.</div>").
+_X_INLINE: Final = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+    }
+)
+
+
 def _xhtml_blocks(container: etree._Element) -> Iterator[newsroom.Block]:
+    """The blocks of ``container``, as a browser lays them out.
+
+    Text and inline elements between blocks (the container's own text, a tail after a block)
+    form a paragraph of their own, as HTML's anonymous block boxes do, so no words are lost.
+    """
     inline_text, paragraph = newsroom.InlineText, newsroom.Paragraph
+    lead = container.text
+    run: list[str | etree._Element] | None = [lead] if lead and not lead.isspace() else None
     for el in container:
         if el.tag == _X_P:  # the common case first, without the general dispatch
+            if run is not None:
+                yield from _run_paragraph(run)
+                run = None
             if el.get("class") != "attribution":
                 text = inline_text(read_inline(el))
                 if text.nodes:
                     yield paragraph(text=text)
-            continue
-        name = _local(el)
-        classes = _classes(el)
-        if name == "p":
-            if "attribution" not in classes:
-                yield from _paragraph(el)
-        elif name in {"h2", "h3", "h4", "h5", "h6"}:
-            text = _inline(el)
-            if text:
-                yield newsroom.Heading(text=text, level=int(name[1]))
-        elif name == "blockquote":
-            yield from _x_read_quote(el)
-        elif name == "aside" and "pullquote" in classes:
-            yield from _x_read_pullquote(el)
-        elif name in {"ol", "ul"}:
-            items = [t for li in el if _local(li) == "li" and (t := _inline(li))]
-            if items:
-                yield newsroom.ListBlock(items=items, ordered=name == "ol")
-        elif name == "figure":
-            yield from _x_read_figure(el, classes)
-        elif name == "img":
-            yield from _image(
-                el.get("src"),
-                alt=el.get("alt"),
-                caption=None,
-                credit=None,
-                width=el.get("width"),
-                height=el.get("height"),
-            )
-        elif name in {"h1", "head", "title", "script", "style"}:
-            continue  # the headline is metadata; scripts and styles are never content
-        elif len(el):
-            yield from _xhtml_blocks(el)  # div, section, article, main...: their blocks
         else:
+            name = _local(el)
+            if name in _X_INLINE:
+                if run is not None:
+                    run.append(el)
+                elif name != "br":  # a line break opens no paragraph
+                    run = [el]
+            else:
+                if run is not None:
+                    yield from _run_paragraph(run)
+                    run = None
+                yield from _xhtml_block(el, name)
+        tail = el.tail
+        if tail is not None and (run is not None or not tail.isspace()):
+            if run is None:
+                run = [tail]
+            else:
+                run.append(tail)
+    if run is not None:
+        yield from _run_paragraph(run)
+
+
+def _run_paragraph(run: list[str | etree._Element]) -> Iterator[newsroom.Block]:
+    """The paragraph of a run of loose text and inline elements (their tails are in the run)."""
+    holder = etree.Element(_X_P)
+    last: etree._Element | None = None
+    for part in run:
+        if isinstance(part, str):
+            if last is None:
+                holder.text = (holder.text or "") + part
+            else:
+                last.tail = (last.tail or "") + part
+        else:
+            last = deepcopy(part)
+            last.tail = None
+            holder.append(last)
+    yield from _paragraph(holder)
+
+
+def _xhtml_block(el: etree._Element, name: str) -> Iterator[newsroom.Block]:
+    """The blocks of one block-level element ``el`` (local name ``name``)."""
+    classes = _classes(el)
+    if name == "p":
+        if "attribution" not in classes:
             yield from _paragraph(el)
+    elif name in {"h2", "h3", "h4", "h5", "h6"}:
+        text = _inline(el)
+        if text:
+            yield newsroom.Heading(text=text, level=int(name[1]))
+    elif name == "blockquote":
+        yield from _x_read_quote(el)
+    elif name == "aside" and "pullquote" in classes:
+        yield from _x_read_pullquote(el)
+    elif name in {"ol", "ul"}:
+        items = [t for li in el if _local(li) == "li" and (t := _inline(li))]
+        if items:
+            yield newsroom.ListBlock(items=items, ordered=name == "ol")
+    elif name == "figure":
+        yield from _x_read_figure(el, classes)
+    elif name == "img":
+        yield from _image(
+            el.get("src"),
+            alt=el.get("alt"),
+            caption=None,
+            credit=None,
+            width=el.get("width"),
+            height=el.get("height"),
+        )
+    elif name in {"", "h1", "head", "title", "script", "style"}:
+        return  # comments; the headline is metadata; scripts and styles are never content
+    elif len(el):
+        yield from _xhtml_blocks(el)  # div, section, article, main...: their blocks
+    else:
+        yield from _paragraph(el)
 
 
 def _x_read_quote(el: etree._Element) -> Iterator[newsroom.Block]:
@@ -436,7 +526,8 @@ def _nitf_blocks(container: etree._Element) -> Iterator[newsroom.Block]:
 
 
 def _n_read_quote(el: etree._Element) -> Iterator[newsroom.Block]:
-    paragraphs = [t for p in el.iter(f"{{{NITF}}}p") if (t := _inline(p))]
+    # By local name, as everywhere in NITF: it is sometimes written without its namespace.
+    paragraphs = [t for p in el.iter() if _local(p) == "p" and (t := _inline(p))]
     credit = next((c for c in el if _local(c) == "credit"), None)
     cite = _text(credit)
     if "pullquote" in _classes(el):
@@ -444,7 +535,7 @@ def _n_read_quote(el: etree._Element) -> Iterator[newsroom.Block]:
             yield newsroom.PullQuote(text=paragraphs[0], attribution=cite)
         return
     if paragraphs:
-        link = credit.find(f"{{{NITF}}}a") if credit is not None else None
+        link = _first(credit.iter(), "a") if credit is not None else None
         url = _http(link.get("href")) if link is not None else None
         if cite is not None and cite == url:
             cite = None
@@ -452,11 +543,11 @@ def _n_read_quote(el: etree._Element) -> Iterator[newsroom.Block]:
 
 
 def _n_read_media(el: etree._Element) -> Iterator[newsroom.Block]:
-    ref = el.find(f"{{{NITF}}}media-reference")
+    ref = _first(el, "media-reference")
     if ref is None:
         return
-    caption = el.find(f"{{{NITF}}}media-caption")
-    producer = _text(el.find(f"{{{NITF}}}media-producer"))
+    caption = _first(el, "media-caption")
+    producer = _text(_first(el, "media-producer"))
     kind = el.get("media-type", "")
     if kind == "image" and "embed" not in _classes(el):
         yield from _image(

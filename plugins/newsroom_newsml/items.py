@@ -177,9 +177,9 @@ def file_name(guid: str) -> str:
 _NOT_XML: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def raise_for_bad_text(value: object, exc: Exception) -> None:
+def raise_for_bad_text(value: object, exc: Exception | None, where: str = "") -> None:
     """Raise an :class:`newsroom.ExportError` naming the field of ``value`` that XML cannot hold, if any."""
-    found = bad_text(value)
+    found = bad_text(value, where)
     if found is not None:
         where, char = found
         msg = (
@@ -296,6 +296,10 @@ class Settings:
         if schemas is not None and not isinstance(schemas, (str, Path)):
             msg = f"option 'schemas' must be a folder path, not {schemas!r}"
             raise newsroom.ExportError(msg, format="newsml-g2")
+        # Text that ends up in the item: refused here, naming the option, rather than by lxml.
+        raise_for_bad_text(dict(schemes), None, "option 'schemes'")
+        for name in ("catalog_url", "scheme_base"):
+            raise_for_bad_text(options.get(name), None, f"option {name!r}")
         prefix = _str(options, "id_prefix") or ""
         if prefix and not _NCNAME.match(prefix):
             msg = (

@@ -298,6 +298,8 @@ def message(
     if given is not None and (type(given) is bool or not isinstance(given, int) or not 1 <= given <= 9):  # noqa: PLR2004
         msg = f"message(priority=...) must be a whole number from 1 (highest) to 9, not {priority!r}"
         raise newsroom.ExportError(msg, format="newsml-g2")
+    raise_for_bad_text(sender, None, "message(sender=...)")
+    raise_for_bad_text(transmit_id, None, "message(transmit_id=...)")
     now = (clock or newsroom.system_clock)()
     host = host or newsroom.default_host()
     opts = dict(options or {})

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any, ClassVar, Final, TypeAlias
 from urllib.parse import unquote, urlsplit
 
@@ -90,8 +90,9 @@ _BLOCKS: Final = frozenset(_n(name) for name in ("description", "edNote", "copyr
 def _text(el: etree._Element | None) -> str | None:
     """The element's text; ``None`` when empty.
 
-    Text laid out over several lines (pretty-printed XML) has its white-space runs collapsed to
-    one space; text on one line is kept as it is, so the model's own values come back exactly.
+    Text laid out over several lines (pretty-printed XML) has its white-space runs, tabs
+    included, collapsed to one space; text on one line is kept as it is, tabs too, so the
+    model's own values come back exactly.
     A NewsML-G2 ``<br/>`` is a line break in the block elements (``description``, ``edNote``,
     ``copyrightNotice``, ``usageTerms``) and a space anywhere else (a one-line value).
     """
@@ -103,7 +104,7 @@ def _text(el: etree._Element | None) -> str | None:
     text = "".join(el.itertext()) if len(el) else el.text
     if not text:
         return None
-    if "\n" in text or "\t" in text or "\r" in text:
+    if "\n" in text or "\r" in text:
         text = _RUNS.sub(" ", text)
     return text.strip(" ") or None
 
@@ -123,7 +124,7 @@ def _block_text(el: etree._Element, separator: str) -> str | None:
 
     lines[0] = el.text or ""
     walk(el)
-    out = [_RUNS.sub(" ", line).strip(" ") if "\n" in line or "\t" in line or "\r" in line else line for line in lines]
+    out = [_RUNS.sub(" ", line).strip(" ") if "\n" in line or "\r" in line else line for line in lines]
     text = separator.join(out)
     if separator == " ":  # one line: no run of spaces where the break was
         text = _RUNS.sub(" ", text)
@@ -182,7 +183,14 @@ def _time(text: str | None, where: str) -> datetime | None:
                 raise ValueError(text)  # noqa: TRY301 - one message for every bad form, below
             year, month, day = match.groups()
             return datetime(int(year), int(month or 1), int(day or 1), tzinfo=UTC)
-        value = datetime.fromisoformat(text)
+        if "T24:00:00" in text:  # xs:dateTime's end of day: the next day's midnight
+            day, _, rest = text.partition("T24:00:00")
+            if rest.startswith(".") and rest.lstrip(".0").startswith(tuple("0123456789")):
+                raise ValueError(text)  # noqa: TRY301 - 24:00:00.5 is past the end of the day
+            start = datetime.fromisoformat(f"{day}T00:00:00{rest.lstrip('.0') if rest.startswith('.') else rest}")
+            value = start + timedelta(days=1)
+        else:
+            value = datetime.fromisoformat(text)
     except ValueError:
         msg = f"{text!r} is not a date-time, a date, a year-month or a year"
         raise newsroom.ValidationError(where, msg) from None
@@ -298,8 +306,8 @@ class _Story:
             self.extra["newsml:service"] = qcode or el.get("uri") or ""
 
     def _ed_note(self, el: etree._Element) -> None:
-        roles = set(_roles(el))
-        correction = roles & _CORRECTION_ROLES
+        roles = list(_roles(el))
+        correction = [role for role in roles if role in _CORRECTION_ROLES]  # the first one written wins
         if "nrrole:embargo" in roles:
             return  # written from embargoed, which is read on its own
         text = _text(el)
@@ -310,7 +318,7 @@ class _Story:
             at = _time(el.get("modified"), "itemMeta.edNote.modified") or self.version_created
             self.corrections.append(
                 newsroom.Correction(
-                    kind=next(iter(correction)).removeprefix("nrrole:"),
+                    kind=correction[0].removeprefix("nrrole:"),
                     text=text,
                     at=at or datetime(1970, 1, 1, tzinfo=UTC),
                     version=int(match.group(1)) if match else None,
@@ -693,6 +701,19 @@ def _declares_dtd(data: bytes) -> bool:
     return b"<!DOCTYPE" in data or b"<!ENTITY" in data
 
 
+# libxml2 repeats the position in its messages ("... nam line 69, line 69, column 11"); the
+# error already says the line. Its advice to set XML_PARSE_HUGE is for lxml's callers, not users.
+_POSITION: Final = re.compile(r"(?:,?\s*line \d+)+, column \d+$")
+_HUGE_ADVICE: Final = re.compile(r",\s*use XML_PARSE_HUGE option")
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> str:
+    """The parser's message for ``exc`` without the repeated position, with the column kept once."""
+    text = _HUGE_ADVICE.sub(" (the limit for a safe read)", _POSITION.sub("", exc.msg or str(exc)).rstrip(" ,"))
+    column = exc.position[1]
+    return f"{text} (column {column})" if column else text
+
+
 def parse(data: bytes, source: str) -> etree._Element:
     """The root element of ``data``, parsed safely.
 
@@ -708,7 +729,9 @@ def parse(data: bytes, source: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise newsroom.ReadError(f"not well-formed XML: {exc.msg}", source=source, line=exc.lineno) from None
+        raise newsroom.ReadError(
+            f"not well-formed XML: {_syntax_message(exc)}", source=source, line=exc.lineno
+        ) from None
     if root.getroottree().docinfo.internalDTD is not None:  # e.g. a DTD in UTF-16, missed by the byte scan
         msg = "the document declares a DTD, which NewsML-G2 never needs; refused"
         raise newsroom.ReadError(msg, source=source)

@@ -342,9 +342,22 @@ def load_schema(folder: Path | None = None, *, nitf: bool = True, download: bool
 
 def _xhtml_problems(root: etree._Element) -> Iterator[newsroom.Violation]:
     for inline in root.iter(f"{{{v.NAR}}}inlineXML"):
-        if inline.get("contenttype") != v.CONTENT_TYPE_XHTML:
-            continue
+        kind = inline.get("contenttype")
         children = [c for c in inline if isinstance(c.tag, str)]
+        if kind == v.CONTENT_TYPE_NITF:
+            # inlineXML is the schema's lax wildcard: an NITF root misspelt or out of its
+            # namespace would never be checked by the NITF XSD, so it is a problem of its own.
+            # (An empty one, as in IPTC's LISTING_1, claims nothing.)
+            if children and (len(children) != 1 or children[0].tag != f"{{{v.NITF}}}nitf"):
+                found = ", ".join(str(c.tag) for c in children) or "nothing"
+                yield newsroom.Violation(
+                    rule="nitf",
+                    message=f"line {inline.sourceline}: an NITF inlineXML must hold one nitf element in the "
+                    f"NITF namespace ({v.NITF}), not {found}",
+                )
+            continue
+        if kind != v.CONTENT_TYPE_XHTML:
+            continue
         if len(children) != 1 or children[0].tag != f"{{{v.XHTML}}}html":
             found = ", ".join(str(c.tag) for c in children) or "nothing"
             yield newsroom.Violation(
