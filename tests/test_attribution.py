@@ -303,6 +303,10 @@ class TestTextSatisfies:
                     "ſ",
                     "httpſ://",
                     "ß",
+                    "«",
+                    "»",
+                    "”",
+                    "…",
                 ]
             ),
             max_size=14,
@@ -310,8 +314,8 @@ class TestTextSatisfies:
     )
     def test_urls_in_text_is_the_case_blind_pattern(self, text: str) -> None:
         # The "://" search must find what a case-blind regular expression finds, no more, no less.
-        pattern = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
-        assert urls_in_text(text) == [m.group(0).rstrip(".,;:!?") for m in pattern.finditer(text)]
+        pattern = re.compile(r"https?://[^\s<>\"'()\[\]{}«»“”„‟‘’‚‛‹›]+", re.IGNORECASE)
+        assert urls_in_text(text) == [m.group(0).rstrip(".,;:!?…") for m in pattern.finditer(text)]
 
     def test_story_url_in_text(self) -> None:
         assert text_satisfies(f"Original: {STORY_URL}.", exact())

@@ -389,3 +389,22 @@ class TestOtherMediaTypes:
         assert report is not None
         assert report.proves_attribution
         assert report.violations == ()
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        ('<dialog><a href="https://caliber.az">x</a></dialog>', False),
+        ('<dialog open><a href="https://caliber.az">x</a></dialog>', True),
+        ('<details><summary>s</summary><a href="https://caliber.az">x</a></details>', False),
+        ('<details><summary>s <a href="https://caliber.az">x</a></summary></details>', True),
+        ('<details><summary>s</summary><summary><a href="https://caliber.az">x</a></summary></details>', False),
+        ('<details open><summary>s</summary><p><a href="https://caliber.az">x</a></p></details>', True),
+        ('<details open><details><summary>s</summary><a href="https://caliber.az">x</a></details></details>', False),
+    ],
+)
+def test_closed_dialogs_and_details_hide_their_links(markup: str, shown: bool) -> None:
+    # The browser's own sheet hides a dialog that is not open, and a closed details element
+    # shows only its (first) summary.
+    page = f"<html><body><p>Story.</p>{markup}</body></html>".encode()
+    assert list(html_links(page)) == (["https://caliber.az"] if shown else [])

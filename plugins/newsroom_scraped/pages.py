@@ -28,6 +28,7 @@ This module uses only newsroom's public API and does no I/O.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,8 +85,11 @@ _MONTHS = {
     for name in names
 }
 _DATE = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\s+(\d{4}),?\s+(\d{1,2}):(\d{2})$")
+# A copyright line: "© 2026 Caliber.az", "Caliber.az (c) 2026", "Copyright 2026 Caliber.az".
+_COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\bкопирайт\b", re.IGNORECASE)
 _FONT_CONTROLS = frozenset({"A+", "A-", "A−", "A"})
-_VIEWS = re.compile(r"^(?:Views|Просмотров|Просмотры)\s*:\s*(\d[\d\s]*)$", re.IGNORECASE)
+# The count may group its thousands with spaces, commas or dots ("1 234", "1,234", "1.234").
+_VIEWS = re.compile(r"^(?:Views|Просмотров|Просмотры)\s*:\s*(\d(?:[\d\s]|[,.](?=\d{3}))*)$", re.IGNORECASE)
 _SHARE = re.compile(r"^share-line|^(?:Liked the story\?|Понравилась статья\?)", re.IGNORECASE)
 
 
@@ -146,11 +150,19 @@ _THE_PHRASE_WORDS = _words(
     "sounds rules letter dozen dozens hundreds thousands millions billions hour hours minute",
     "minutes light grace power skin seat pants side score measure means standards",
 )
+# Titles before a name, with their full stop ("By Prof. Dr. Elnur Aliyev").
+_NAME_TITLES = _words("prof dr mr mrs ms mx gen col capt lt sgt rev hon sen rep gov amb")
+# Lower-case words that may close a byline's name: "By Caliber.Az staff".
+_STAFF_WORDS = _words("staff correspondent correspondents reporter reporters writer writers team desk bureau")
+# Where a byline says the story was filed: "By Jane Roe in Baku", "By Anar Aliyev in New York".
+_FILED_FROM = re.compile(r"\s+(?:in|из|в)\s+[A-ZА-ЯЁ][\w.'’-]*(?:\s+[A-ZА-ЯЁ][\w.'’-]*){0,2}$")
 # Abbreviations that end a name with their own full stop ("Martin Luther King Jr.", "Esq.").
 _NAME_ABBREVIATIONS = _words("jr sr jnr snr esq")
 _MAX_NAME_WORDS = 6
 # The longest part of dotted initials or letters that keep their own full stop ("J.R.", "Ph.D.").
 _MAX_DOTTED_PART = 2
+# Initialisms a section name keeps in capitals ("US ELECTIONS" is "US Elections", not "Us").
+_ACRONYMS = _words("us usa uk eu un uae cis nato osce opec brics asean csto sco cop g7 g20 ai it")
 # Words a title keeps in lower case unless they come first.
 _SMALL_WORDS = _words(
     "a an and as at but by for from in into nor of on or over per the to via vs with",
@@ -159,14 +171,22 @@ _SMALL_WORDS = _words(
 _MAX_ABBREVIATION = 3
 _MAX_BYLINE = 200
 _SITE_LIKE = re.compile(r"^[^\W_][\w-]*(?:\.[^\W_][\w-]*)+$")
+# A credit of the form "... reports via Japanese media" / "... со ссылкой на агентство «Интерфакс»".
+# The source runs to the end of the clause; a quoted name inside it («Интерфакс», “Kyodo”) is kept
+# whole. "report via" (the verb's bare form: "Citizens can report via the hotline") is no credit.
+_VIA_NAME = r"(?P<via>(?:[^.,;:!?()\"“”«»„]|«[^»]*»|“[^”]*”|„[^“”]*[“”])+)"
+_QUOTE_PAIRS = frozenset({"«»", "“”", "„“", "„”"})
 _VIA = (
-    re.compile(r"\breport(?:s|ed)?\s+via\s+(?P<via>[^.,;:!?()\"“”«»]+)", re.IGNORECASE),
-    re.compile(r"\bсо\s+ссылкой\s+на\s+(?P<via>[^.,;:!?()\"“”«»]+)", re.IGNORECASE),
+    re.compile(r"\breport(?:s|ed)\s+via\s+" + _VIA_NAME, re.IGNORECASE),
+    re.compile(r"\bсо\s+ссылкой\s+на\s+" + _VIA_NAME, re.IGNORECASE),
 )
 _MAX_VIA_WORDS = 6
 _CYRILLIC_SHARE = 0.3
+_SCHWA_SHARE = 0.02
 _FOOTER_JUNK = frozenset({"loading", "загрузка"})
 _LANGUAGE_SAMPLE = 600
+_UNCUT = 100_000  # a slug length no headline reaches: the whole headline's slug
+_DIGEST = 10  # hex digits of a cut headline's digest in its guid
 
 
 @lru_cache(maxsize=32)
@@ -245,7 +265,11 @@ def _section_name(line: str, language: str) -> str:
         return lower[:1].upper() + lower[1:]
     words = lower.split()
     return " ".join(
-        word if k and word in _SMALL_WORDS else "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+        word.upper()
+        if word in _ACRONYMS
+        else word
+        if k and word in _SMALL_WORDS
+        else "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
         for k, word in enumerate(words)
     )
 
@@ -268,9 +292,12 @@ def _byline_names(line: str) -> list[str] | None:
     m = _BYLINE.match(line)
     if m is None:
         return None
-    text = m.group("names").strip()
+    text = " ".join(m.group("names").split())  # a no-break space between names' words is a space
     if text.endswith(".") and not _own_full_stop(text.rsplit(None, 1)[-1]):
         text = text[:-1]  # the line's full stop, not part of the last name
+    place = _FILED_FROM.search(text)
+    if place is not None:
+        text = text[: place.start()]  # "By Jane Roe in Baku": where the story was filed, not a name
     names = [n.strip() for n in _NAME_SEPARATORS.split(text)]
     if not names or any(not _is_name(n) for n in names):
         return None
@@ -305,18 +332,26 @@ def _is_name(name: str) -> bool:
             word in _THE_PHRASE_WORDS for word in lowered
         ):
             return False  # "By The Numbers", "By The Same Token": a phrase, not "The Economist"
-    if _is_time(words, organisation=organisation):
+    core = words[:-1] if len(words) > 1 and words[-1] in _STAFF_WORDS else words  # "Monday staff": a time
+    if _is_time(core, organisation=organisation):
         return False
     capitalised = False
+    last = words[-1]
     for word in words:
         if not _NAME_WORD.match(word):
             return False  # digits, or punctuation that no name has
-        if word[-1] == "." and len(word) - word.count(".") > _MAX_ABBREVIATION:
-            return False  # a sentence's full stop, not an initial's or an abbreviation's
+        if (
+            word[-1] == "."
+            and len(word) - word.count(".") > _MAX_ABBREVIATION
+            and word[:-1].lower() not in _NAME_TITLES
+        ):
+            return False  # a sentence's full stop, not an initial's, an abbreviation's or a title's
         if word[0].isupper():
             if word.lower() in _SENTENCE_WORDS:
                 return False
             capitalised = True
+        elif last is word and capitalised and word in _STAFF_WORDS:
+            pass  # "Caliber.Az staff", "Reuters correspondent"
         elif organisation or (word not in _NAME_PARTICLES and not _particle_joined(word)):
             return False
     return capitalised
@@ -346,7 +381,9 @@ def _language(text: str) -> str:
     cyrillic = encoded.count(0xD0) + encoded.count(0xD1)
     if cyrillic >= _CYRILLIC_SHARE * len(sample):
         return "ru"
-    if "ə" in text or "Ə" in text:
+    # Azerbaijani's most frequent vowel; one Azerbaijani name in an English story is not enough.
+    schwa = sample.count("ə") + sample.count("Ə")
+    if schwa >= _SCHWA_SHARE * len(sample):
         return "az"
     return "en"
 
@@ -359,7 +396,15 @@ def _via(paragraphs: Sequence[str]) -> list[str]:
         for pattern in _VIA:
             for m in pattern.finditer(text):
                 via = m.group("via").strip(" \t'\"’")
-                if via and len(via.split()) <= _MAX_VIA_WORDS and via not in found:
+                if via[:1] + via[-1:] in _QUOTE_PAIRS and via[1:-1].strip():  # a quoted name: “Kyodo News”
+                    via = via[1:-1].strip()
+                # A name, not a phone number or an address ("via the hotline 112").
+                if (
+                    via
+                    and len(via.split()) <= _MAX_VIA_WORDS
+                    and not any(c.isdigit() for c in via)
+                    and via not in found
+                ):
                     found.append(via)
     return found
 
@@ -416,15 +461,20 @@ def _find_date(lines: Sequence[str], start: int, tz: tzinfo, source: str) -> tup
 def _head(lines: Sequence[str], notice_at: int, date_at: int, source: str) -> tuple[str | None, str, str]:
     """Between the notice and the date: copyright, section, font controls, headline."""
     head = [line for line in lines[notice_at + 1 : date_at] if line]
-    copyright_line = head.pop(0) if head and "©" in head[0] else None
+    copyright_line = head.pop(0) if head and _COPYRIGHT.search(head[0]) else None
     controls = [k for k, line in enumerate(head) if line in _FONT_CONTROLS]
     if controls:
         section_lines, headline_lines = head[: controls[0]], head[controls[-1] + 1 :]
     elif len(head) == 1 and not _is_section_line(head[0], lines[date_at + 1 :]):
         # One line and no font controls: a headline, unless it reads as the section line.
         section_lines, headline_lines = [], head
-    else:
+    elif head and _is_section_line(head[0], lines[date_at + 1 :]):
         section_lines, headline_lines = head[:1], head[1:]
+    else:
+        # No font controls, and the first line is neither in capitals nor repeated in the
+        # footer: it may be the first line of a wrapped headline. Guessing would cut the
+        # headline and invent a section, so the page is refused.
+        section_lines, headline_lines = [], head
     if not section_lines:
         raise _fail("the section line (e.g. 'WORLD') was not found between the rights notice and the headline", source)
     if not headline_lines:
@@ -443,7 +493,7 @@ def _end(lines: Sequence[str], date_at: int, source: str) -> tuple[int, str | No
     """The end of the story: the view counter (and its count), else the share line."""
     for i in range(date_at + 1, len(lines)):
         if m := _VIEWS.match(lines[i]):
-            return i, "".join(m.group(1).split())
+            return i, "".join(c for c in m.group(1) if c.isdigit())
     for i in range(date_at + 1, len(lines)):
         if _SHARE.match(lines[i]):
             return i, None
@@ -524,13 +574,18 @@ def parse_page(data: bytes | str, *, source: str, zone_name: str = DEFAULT_ZONE)
     sources.extend(newsroom.Source(name=via, role=newsroom.SourceRole.VIA) for via in _via(page.paragraphs))
     section = newsroom.Section(name=_section_name(page.section, language), description=page.description)
     slug = newsroom.make_slug(page.headline) or "story"
+    # The guid names the story by its slug; a slug cut short could name two stories (long
+    # headlines that start alike on the same day), so a cut one gets the full headline's digest.
+    key = slug
+    if newsroom.make_slug(page.headline, max_length=_UNCUT) != slug:
+        key = f"{slug}-{hashlib.sha256(page.headline.encode()).hexdigest()[:_DIGEST]}"
     rights = None
     if page.copyright is not None:
-        holder = page.copyright.split("©", 1)[0].strip() or page.site
+        holder = _COPYRIGHT.split(page.copyright, 1)[0].strip() or page.site
         rights = newsroom.Rights(holder=holder, notice=page.copyright.rstrip(" ."), holder_url=home)
     try:
         return newsroom.Article(
-            guid=f"tag:{home.removeprefix('https://')},{page.published:%Y-%m-%d}:{language}/{section.slug}/{slug}",
+            guid=f"tag:{home.removeprefix('https://')},{page.published:%Y-%m-%d}:{language}/{section.slug}/{key}",
             language=language,
             headline=page.headline,
             slugline=slug,

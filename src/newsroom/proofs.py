@@ -308,9 +308,16 @@ def _hidden(el: Any, sheets: _Sheets) -> bool:
     (the old trick against gaps between inline blocks).
     """
     sized = False
+    child = None  # the node below ``node`` on the way up
     for node in (el, *el.iterancestors()):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag.lower() in _INVISIBLE_TAGS:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if tag in _INVISIBLE_TAGS:
+            return True
+        # The browser's own sheet: a dialog shows only when open, and a closed details element
+        # shows its summary only.
+        if tag == "dialog" and node.get("open") is None:
+            return True
+        if tag == "details" and node.get("open") is None and not _is_summary(child, node):
             return True
         if node.get("hidden") is not None or (node.get("aria-hidden") or "").lower() == "true":
             return True
@@ -329,7 +336,16 @@ def _hidden(el: Any, sheets: _Sheets) -> bool:
             if sizes[-1] <= 0:
                 return True
             sized = True
+        child = node
     return False
+
+
+def _is_summary(child: Any, details: Any) -> bool:
+    """Whether ``child`` (a child of ``details``, or None) is the summary a closed details shows: its first."""
+    if child is None or not isinstance(child.tag, str) or child.tag.lower() != "summary":
+        return False
+    first = next((c for c in details if isinstance(c.tag, str) and c.tag.lower() == "summary"), None)
+    return first is child
 
 
 def html_links(content: bytes) -> Iterator[str]:
