@@ -11,6 +11,7 @@ http(s) or mailto``.
 
 from __future__ import annotations
 
+import copyreg
 import enum
 import re
 import uuid
@@ -525,6 +526,21 @@ def join_names(names: Iterable[str], language: str = "en") -> str:
 
 
 _NO_EXTRA: Mapping[str, str] = MappingProxyType({})
+
+
+def _read_only(items: dict[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only view of ``items`` (what pickle rebuilds a model's read-only mapping with)."""
+    return MappingProxyType(items)
+
+
+def _reduce_read_only(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _read_only, (dict(proxy),)
+
+
+# The model keeps mappings read-only (``extra``, export options...), and the standard library
+# cannot pickle a read-only mapping. Stories must cross process boundaries (worker pools, Dask),
+# so pickle copies one as a new read-only mapping of the same items.
+copyreg.pickle(MappingProxyType, _reduce_read_only)
 
 
 def _to_extra(value: Mapping[str, Any] | None) -> Mapping[str, str]:

@@ -72,6 +72,10 @@ def _failure_line(result: ConvertResult) -> str:
     return f"FAILED {result.where}: {stage}{result.reason}\n"
 
 
+INTERRUPTED = 130
+"""The exit status after Ctrl-C (128 + SIGINT, as shells report it)."""
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``newsroom convert``; returns 1 if any story failed, else 0."""
     err = sys.stderr
@@ -109,7 +113,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             pass  # the run stopped as asked
         except Exception as exc:  # noqa: BLE001 - the interrupt still wins; the cleanup error is shown
             err.write(f"newsroom convert: error while stopping: {exc}\n")
-        raise
+        # A shell's own convention for a run stopped by Ctrl-C: status 130, and no traceback.
+        err.write(f"newsroom convert: interrupted after {_counts(counts)}\n")
+        return INTERRUPTED
     finally:
         if bar:
             bar.stop()

@@ -49,6 +49,7 @@ import json
 import os
 import pickle
 import re
+import signal
 import socket
 import stat
 import sys
@@ -264,9 +265,11 @@ class _State:
         self.temp_prefix = _run_temp_prefix(config) + f"{uuid.uuid4().hex[:6]}_"
         self.temp_count = itertools.count(1)
         self.folders: set[str] = set()
+        """Output folders this state has made or found (each run has few: one per section at most)."""
         self.marks = _XATTRS
         """Whether output files get their story's mark (until a file system refuses one)."""
-        """Output folders this state has made or found (each run has few: one per section at most)."""
+        self.written: list[str] | None = None
+        """The temporary files of the task in progress, when this process runs it (``jobs=1``)."""
 
     def reader(self, name: str) -> Reader:
         if name not in self._readers:
@@ -412,10 +415,26 @@ class _Story(NamedTuple):
 def _stem(article: Article, layout: OutputLayout) -> str:
     slug = article.slug
     if article.section is None:
-        return slug
+        return _fit(slug)
     if layout is OutputLayout.BY_SECTION:
-        return f"{article.section.path}/{slug}"
-    return f"{article.section.path.replace('/', '-')}_{slug}"
+        return "/".join(_fit(part) for part in f"{article.section.path}/{slug}".split("/"))
+    return _fit(f"{article.section.path.replace('/', '-')}_{slug}")
+
+
+# File systems take names of up to 255 bytes. A stem leaves room for a "-N" that makes it unique
+# and the longest format suffix; a longer one is cut and told apart from others by a digest.
+_MAX_STEM_BYTES: Final = 200
+_STEM_DIGEST: Final = 10
+
+
+def _fit(name: str) -> str:
+    """``name``, or a shortened one that stays unique (a cut and the digest of the whole)."""
+    data = name.encode()
+    if len(data) <= _MAX_STEM_BYTES:
+        return name
+    digest = hashlib.sha256(data).hexdigest()[:_STEM_DIGEST]
+    cut = data[: _MAX_STEM_BYTES - _STEM_DIGEST - 1].decode("utf-8", "ignore").rstrip("-_")
+    return f"{cut}-{digest}"
 
 
 def _relative(stem: str, format: str, suffix: str, layout: OutputLayout) -> str:
@@ -627,6 +646,8 @@ def _process(state: _State, article: Article, line: int | None, mtime_ns: int | 
         except OSError as exc:
             outs.append(_Out(fmt, None, fresh=False, stage=FailureStage.WRITE, error=_message(exc)))
             continue
+        if state.written is not None:
+            state.written.append(tmp)
         outs.append(_Out(fmt, tmp, fresh=False, stage=None, error=None))
     return _Story(line, article.guid, stem, None, None, tuple(outs), owner)
 
@@ -730,6 +751,9 @@ def _state_for(config: _Config) -> _State:
 
 
 def _init_worker(config: _Config, parent: int | None = None, started: Any = None) -> None:
+    # Ctrl-C in a terminal reaches the whole process group. The run is the parent's to stop:
+    # a worker that took the interrupt would hand it to its task's future instead of a result.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state_for(config)
     if parent is not None:
         threading.Thread(target=_watch_parent, args=(parent,), name="newsroom-parent-watch", daemon=True).start()
@@ -1134,8 +1158,21 @@ class _Serial:
         for task in tasks:
             if isinstance(task, _FailedInput):
                 yield task, None
-            else:
-                yield task, [_run_unit(self.state, unit) for unit in task]
+                continue
+            # Interrupted mid-task (Ctrl-C), the stories done so far have no results to rename
+            # their files: they are removed here.
+            written: list[str] = []
+            self.state.written = written
+            try:
+                outcome = [_run_unit(self.state, unit) for unit in task]
+            except BaseException:
+                for tmp in written:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
+                raise
+            finally:
+                self.state.written = None
+            yield task, outcome
 
     def close(self, _on_abandoned: Callable[[Any], None]) -> None:
         return
@@ -1556,41 +1593,53 @@ class _Report:
         )
         if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o666 & ~_umask())
-        self.stream = os.fdopen(fd, "w", encoding="utf-8")
+        # A file name that is not UTF-8 (a surrogate-escaped str) is written as a JSON \u escape,
+        # which reads back as the same name, instead of stopping the run.
+        self.stream = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace")
         head = json.dumps(dict(meta), ensure_ascii=False, indent=2)
         self.stream.write(head[:-2] + ',\n  "inputs": [')
         self.current: str | None = None
         self.counts: dict[str, int] = {}
+        self.totals = {s.value: 0 for s in ConvertStatus}
         self.first_input = True
-        self.first_story = True
 
     def add(self, result: ConvertResult) -> None:
-        if result.input != self.current:
-            self._close_input()
-            self.stream.write("" if self.first_input else ",")
-            self.first_input = False
-            self.stream.write(
+        # Each story's text is written with one call, so a Ctrl-C between two stories never
+        # leaves half an entry (or a lone comma) in the report; the counts move with it.
+        new_input = result.input != self.current
+        parts: list[str] = []
+        if new_input:
+            parts.append(self._closing())
+            parts.append("" if self.first_input else ",")
+            parts.append(
                 f'\n    {{"input": {json.dumps(result.input, ensure_ascii=False)}, '
                 f'"reader": {json.dumps(result.reader)}, "stories": ['
             )
+        else:
+            parts.append(",")
+        parts.append("\n      " + json.dumps(result.to_dict(), ensure_ascii=False))
+        text = "".join(parts)
+        if new_input:
+            self.first_input = False
             self.current = result.input
             self.counts = {s.value: 0 for s in ConvertStatus}
-            self.first_story = True
-        self.stream.write("" if self.first_story else ",")
-        self.first_story = False
-        self.stream.write("\n      " + json.dumps(result.to_dict(), ensure_ascii=False))
         self.counts[result.status.value] += 1
+        self.totals[result.status.value] += 1
+        self.stream.write(text)
 
-    def _close_input(self) -> None:
+    def _closing(self) -> str:
+        """The text that closes the current input's entry ("" when there is none)."""
         if self.current is None:
-            return
+            return ""
         counts = ", ".join(f'"{k}": {v}' for k, v in self.counts.items())
-        self.stream.write(f"\n    ], {counts}}}")
-        self.current = None
+        return f"\n    ], {counts}}}"
 
-    def finish(self, summary: Mapping[str, Any]) -> None:
-        self._close_input()
-        self.stream.write("\n  ],\n  " + json.dumps({"summary": dict(summary)})[1:-1] + "\n}\n")
+    def finish(self, complete: bool) -> None:
+        """Close the report with its summary (the counts of the stories it lists) and put it in place."""
+        summary: dict[str, Any] = dict(self.totals)
+        summary["stories"] = sum(self.totals.values())
+        summary["complete"] = complete
+        self.stream.write(self._closing() + "\n  ],\n  " + json.dumps({"summary": summary})[1:-1] + "\n}\n")
         self.stream.close()
         os.replace(self.tmp, self.path)
 
@@ -1610,6 +1659,9 @@ def _formats(host: PluginHost, to: str | Sequence[str]) -> tuple[str, ...]:
     if not names:
         msg = "no output format given: pass to=['json', ...] or to='all'"
         raise ValueError(msg)
+    for name in names:
+        if name != "all":
+            host.exporter(name)  # raises UnknownFormatError naming the installed ones, with "all" too
     if "all" in names:
         return tuple(host.exporters())
     out: list[str] = []
@@ -1767,20 +1819,56 @@ def _not_a_folder(path: str) -> str | None:
 
 
 def _check_places(out: str, report: str | None) -> None:
-    """Fail now, before anything is written, if the output folder or the report cannot be made."""
+    """Fail now, before anything is written, if the output folder or the report cannot be made.
+
+    When every check passes, the output folder (and the report's) is made here, so a name too
+    long or a place that takes no folders is a usage error, not a traceback from the run.
+    """
     blocker = _not_a_folder(out)
     if blocker is not None:
         msg = f"the output folder {out!r} cannot be made: {blocker!r} exists and is not a folder"
         raise ValueError(msg)
-    if report is None:
-        return
-    if os.path.isdir(report):
-        msg = f"the report {report!r} is a folder; name a file, e.g. {os.path.join(report, 'report.json')!r}"
+    folder = None
+    if report is not None:
+        if os.path.isdir(report):
+            msg = f"the report {report!r} is a folder; name a file, e.g. {os.path.join(report, 'report.json')!r}"
+            raise ValueError(msg)
+        folder = os.path.dirname(os.path.abspath(report))
+        blocker = _not_a_folder(folder)
+        if blocker is not None:
+            msg = f"the report {report!r} cannot be written: {blocker!r} exists and is not a folder"
+            raise ValueError(msg)
+        if os.path.isfile(report) and not _is_report(report):  # noqa: PTH113 - Path.is_file raises on a name too long
+            msg = (
+                f"the report {report!r} would replace a file that is not a newsroom report (an input, perhaps); "
+                "name another file, or remove it first"
+            )
+            raise ValueError(msg)
+        _make_folder(folder, f"the report {report!r}: its folder")
+    _make_folder(out, "the output folder")
+
+
+def _make_folder(folder: str, what: str) -> None:
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        msg = f"{what} {folder!r} cannot be made: {exc.strerror or exc}"
+        raise ValueError(msg) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        msg = f"{what} {folder!r} cannot be written to (no permission)"
         raise ValueError(msg)
-    blocker = _not_a_folder(os.path.dirname(os.path.abspath(report)))
-    if blocker is not None:
-        msg = f"the report {report!r} cannot be written: {blocker!r} exists and is not a folder"
-        raise ValueError(msg)
+
+
+_REPORT_HEAD: Final = b'{\n  "newsroom": '
+
+
+def _is_report(path: str) -> bool:
+    """Whether ``path`` holds a report of an earlier run (which a new run may replace)."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(len(_REPORT_HEAD)) == _REPORT_HEAD
+    except OSError:
+        return False
 
 
 def convert(
@@ -1864,10 +1952,10 @@ def convert(
         _configured(parent_host.reader(name), options)  # bad options fail now, not in every worker
     out_dir = os.fspath(out)
     report_path = os.fspath(report) if report is not None else None
-    _check_places(out_dir, report_path)
     if now is not None and now.utcoffset() is None:
         msg = f"now must be a time-zone-aware datetime (e.g. datetime(2026, 1, 1, tzinfo=UTC)), not {now!r}"
         raise ValueError(msg)
+    _check_places(out_dir, report_path)  # last: it makes the output folder
     config = _Config(
         token=uuid.uuid4().hex,
         started_ns=time.time_ns(),
@@ -1972,7 +2060,7 @@ def _convert(
         # Stopped early (fail-fast, an error, or the caller closed the generator): the stories of
         # this outcome not yet placed leave no temporary files (placed ones are renamed already).
         _discard(placing)
-        _end_run(config, executor, own_client, writer, run, complete=finished)
+        _end_run(config, executor, own_client, writer, complete=finished)
 
 
 def _end_run(
@@ -1980,24 +2068,33 @@ def _end_run(
     executor: _Serial | _Processes | _Dask,
     own_client: Any,
     writer: _Report | None,
-    run: _Run,
     *,
     complete: bool,
 ) -> None:
-    """Stop the workers, remove what dead ones wrote, and finish the report."""
-    executor.close(_discard)
-    if getattr(executor, "deaths", 0):
-        _remove_run_temps(config.out, _run_temp_prefix(config))  # what the workers that died had written
-    if own_client is not None:
-        with contextlib.suppress(Exception):
-            own_client.close()
-    if writer is not None:
-        summary = dict(run.counts)
-        summary["stories"] = sum(run.counts.values())
-        summary["complete"] = complete
+    """Stop the workers, remove what dead ones wrote, and finish the report.
+
+    Each step runs even when the one before was interrupted (Ctrl-C while the workers stop), so
+    the report is written and no temporary file is left behind.
+    """
+    try:
+        executor.close(_discard)
+    finally:
         try:
-            writer.finish(summary)
-        except Exception:
+            if getattr(executor, "deaths", 0):
+                _remove_run_temps(config.out, _run_temp_prefix(config))  # what the workers that died had written
+            if own_client is not None:
+                with contextlib.suppress(Exception):
+                    own_client.close()
+        finally:
+            _finish_report(writer, complete=complete)
+
+
+def _finish_report(writer: _Report | None, *, complete: bool) -> None:
+    """Write the report's summary and put the report in place (or remove its temporary file)."""
+    if writer is not None:
+        try:
+            writer.finish(complete)
+        except BaseException:
             writer.abort()
             raise
 
