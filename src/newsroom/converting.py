@@ -268,8 +268,7 @@ class _State:
         """Output folders this state has made or found (each run has few: one per section at most)."""
         self.marks = _XATTRS
         """Whether output files get their story's mark (until a file system refuses one)."""
-        self.written: list[str] | None = None
-        """The temporary files of the task in progress, when this process runs it (``jobs=1``)."""
+
 
     def reader(self, name: str) -> Reader:
         if name not in self._readers:
@@ -646,8 +645,6 @@ def _process(state: _State, article: Article, line: int | None, mtime_ns: int | 
         except OSError as exc:
             outs.append(_Out(fmt, None, fresh=False, stage=FailureStage.WRITE, error=_message(exc)))
             continue
-        if state.written is not None:
-            state.written.append(tmp)
         outs.append(_Out(fmt, tmp, fresh=False, stage=None, error=None))
     return _Story(line, article.guid, stem, None, None, tuple(outs), owner)
 
@@ -1159,20 +1156,7 @@ class _Serial:
             if isinstance(task, _FailedInput):
                 yield task, None
                 continue
-            # Interrupted mid-task (Ctrl-C), the stories done so far have no results to rename
-            # their files: they are removed here.
-            written: list[str] = []
-            self.state.written = written
-            try:
-                outcome = [_run_unit(self.state, unit) for unit in task]
-            except BaseException:
-                for tmp in written:
-                    with contextlib.suppress(OSError):
-                        os.unlink(tmp)
-                raise
-            finally:
-                self.state.written = None
-            yield task, outcome
+            yield task, [_run_unit(self.state, unit) for unit in task]
 
     def close(self, _on_abandoned: Callable[[Any], None]) -> None:
         return
@@ -1242,12 +1226,14 @@ class _Bounded:
         return self.result(future)
 
     def _next(self) -> tuple[_Task | _FailedInput, Any]:
-        task, future = self.pending.popleft()
+        task, future = self.pending[0]
         if future is None or isinstance(task, _FailedInput):
+            self.pending.popleft()
             return task, None
         try:
-            return task, self._outcome(future)
+            outcome = self._outcome(future)
         except Exception as exc:  # noqa: BLE001 - a dead worker fails its task, not the run
+            self.pending.popleft()
             # When a worker dies, every task in flight fails with it; give each one more try
             # on fresh workers. A task that fails again is run one story at a time, so only a
             # story that kills its worker fails, with its own line.
@@ -1259,6 +1245,10 @@ class _Bounded:
                 with contextlib.suppress(Exception):
                     return task, self._outcome(retry)
             return task, self._isolate(task)
+        # Only now: interrupted while waiting (Ctrl-C), the task is still pending, and closing
+        # the run hands its outcome over for cleanup.
+        self.pending.popleft()
+        return task, outcome
 
     def _isolate(self, task: _Task) -> list[list[_Story]]:
         """``task``'s outcome with each story run on its own; a story whose worker dies fails alone."""
@@ -2036,7 +2026,7 @@ def _convert(
         if report
         else None
     )
-    stopped = finished = False
+    stopped = finished = interrupted = False
     placing: Any = None  # the outcome whose temporary files are being renamed, until all are
     try:
         for task, outcome in executor.run(tasks):
@@ -2056,11 +2046,14 @@ def _convert(
                 progress(_task_size(task))
         else:
             finished = True
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
         # Stopped early (fail-fast, an error, or the caller closed the generator): the stories of
         # this outcome not yet placed leave no temporary files (placed ones are renamed already).
         _discard(placing)
-        _end_run(config, executor, own_client, writer, complete=finished)
+        _end_run(config, executor, own_client, writer, complete=finished, interrupted=interrupted)
 
 
 def _end_run(
@@ -2070,6 +2063,7 @@ def _end_run(
     writer: _Report | None,
     *,
     complete: bool,
+    interrupted: bool = False,
 ) -> None:
     """Stop the workers, remove what dead ones wrote, and finish the report.
 
@@ -2082,6 +2076,10 @@ def _end_run(
         try:
             if getattr(executor, "deaths", 0):
                 _remove_run_temps(config.out, _run_temp_prefix(config))  # what the workers that died had written
+            elif interrupted:
+                # Ctrl-C lands anywhere: in a story half done, or between a task's end and the
+                # renames its results would have made. Only this run's files are removed.
+                _remove_run_temps(config.out, _run_temp_prefix(config))
             if own_client is not None:
                 with contextlib.suppress(Exception):
                     own_client.close()
