@@ -269,7 +269,6 @@ class _State:
         self.marks = _XATTRS
         """Whether output files get their story's mark (until a file system refuses one)."""
 
-
     def reader(self, name: str) -> Reader:
         if name not in self._readers:
             self._readers[name] = _configured(self.host.reader(name), self.config.reader_options.get(name))
