@@ -306,6 +306,7 @@ class TestTextSatisfies:
                     "«",
                     "»",
                     "”",
+                    "’",
                     "…",
                 ]
             ),
@@ -314,9 +315,23 @@ class TestTextSatisfies:
     )
     def test_urls_in_text_is_the_case_blind_pattern(self, text: str) -> None:
         # The "://" search must find what a case-blind regular expression finds, no more, no less.
-        pattern = re.compile(r"https?://[^\s<>\"'()\[\]{}«»“”„‟‘’‚‛‹›]+", re.IGNORECASE)
-        assert urls_in_text(text) == [m.group(0).rstrip(".,;:!?…") for m in pattern.finditer(text)]
+        pattern = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
+        assert urls_in_text(text) == [m.group(0).rstrip(".,;:!?…»”’“‘›") for m in pattern.finditer(text)]
 
     def test_story_url_in_text(self) -> None:
         assert text_satisfies(f"Original: {STORY_URL}.", exact())
         assert not text_satisfies("Original: https://caliber.az", exact())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://caliber.az/en/post/o’brien-says-talks-will-go-on",
+        "https://de.wikipedia.org/wiki/„Bild“-Zeitung",
+        "https://en.wikipedia.org/wiki/Côte_d’Ivoire",
+    ],
+)
+def test_quotation_marks_inside_a_url_stay_and_closing_ones_after_it_go(url: str) -> None:
+    assert urls_in_text(f"Read {url} now.") == [url]
+    assert urls_in_text(f"«{url}»") == [url]
+    assert urls_in_text(f"“{url}”.") == [url]

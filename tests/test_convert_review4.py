@@ -180,3 +180,20 @@ def test_unknown_formats_beside_all_are_refused(tmp_path: Path) -> None:
     source = jsonl(tmp_path / "in.jsonl", 1)
     with pytest.raises(newsroom.UnknownFormatError, match="jsn"):
         newsroom.convert(source, to="all,jsn", out=tmp_path / "out")
+
+
+def test_calling_convert_makes_nothing_until_the_run_starts(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 2)
+    results = newsroom.convert(source, to="json", out=tmp_path / "never" / "made", report=tmp_path / "rep" / "r.json")
+    assert not (tmp_path / "never").exists()
+    assert not (tmp_path / "rep").exists()
+    assert len(list(results)) == 2
+    assert (tmp_path / "rep" / "r.json").is_file()
+
+
+def test_an_empty_report_file_is_replaced(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 2)
+    report = tmp_path / "report.json"
+    report.touch()  # as `mktemp` leaves it
+    assert len(list(newsroom.convert(source, to="json", out=tmp_path / "out", report=report, jobs=1))) == 2
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["stories"] == 2

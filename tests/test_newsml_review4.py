@@ -258,3 +258,55 @@ def test_validate_takes_folders_and_stdin(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout) == (0, b"-: valid (newsml-g2)\n")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"<font><p>First.</p><p>Second.</p></font>", [("Paragraph", "First."), ("Paragraph", "Second.")]),
+        (
+            b'<a href="https://x.org/s"><h2>Title</h2><p>Teaser.</p></a>',
+            [("Heading", "Title"), ("Paragraph", "Teaser.")],
+        ),
+        (b"<b><ul><li>one</li><li>two</li></ul></b>", [("ListBlock", None)]),
+        (b"<span><blockquote><p>q</p></blockquote></span>", [("BlockQuote", None)]),
+        (
+            b'<div><a href="https://x.org/big.jpg"><img src="https://x.org/a.jpg" alt="Photo"/></a></div>',
+            [("Image", None)],
+        ),
+        (b"<div>before <!-- a comment --> after</div>", [("Paragraph", "before after")]),
+        (b"<div><b>x</b><!-- c --><?pi data?><i>y</i></div>", [("Paragraph", "<strong>x</strong><em>y</em>")]),
+        (b'<div><b></b><a href="https://x.org/"></a></div><p>Kept.</p>', [("Paragraph", "Kept.")]),
+        (b"<div>long<wbr/>word</div>", [("Paragraph", "longword")]),
+    ],
+)
+def test_inline_elements_around_blocks_are_containers(body: bytes, expected: list[tuple[str, str | None]]) -> None:
+    story = read(xhtml(body))
+    got = [
+        (type(b).__name__, b.text.markup() if isinstance(b, (newsroom.Paragraph, newsroom.Heading)) else None)
+        for b in story.body
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", ["2026-01-01T24:00:00.", "2026-01-01T24:00:00.Z", "2026-01-01T24:00:00.0001Z"])
+def test_only_valid_end_of_day_forms_are_read(text: str) -> None:
+    data = item(b"", meta=b"<firstCreated>" + text.encode() + b"</firstCreated>")
+    (error,) = NewsMLReader().read(io.BytesIO(data), source="partner.xml")
+    assert isinstance(error, newsroom.ReadError)
+
+
+def test_validate_says_when_nothing_was_validated(tmp_path: Path) -> None:
+    schemas = need_shared("schemas")
+    (tmp_path / "only-json").mkdir()
+    (tmp_path / "only-json" / "story.json").write_text("{}")
+    out = io.StringIO()
+    assert cli.main(["validate", str(tmp_path / "only-json"), "--schemas", str(schemas)], out=out) == 1
+    assert out.getvalue().splitlines()[-1] == "no file was validated"
+    done = subprocess.run(
+        [sys.executable, "-m", "newsroom", "validate", "-", "--schemas", str(schemas)],
+        input=b"",
+        capture_output=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (1, b"-: cannot validate: standard input is empty\n")

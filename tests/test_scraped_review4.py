@@ -122,3 +122,49 @@ def test_lines_that_still_read_as_sentences(line: str) -> None:
     story = read(page([FIRST], byline=line))
     assert names(story) == []
     assert texts(story) == [FIRST, line]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "credited"),
+    [
+        ("The agency reports via “Kyodo News” that the talks failed.", ["Kyodo News"]),
+        ("It was reported via “Telegram” and “X” on Friday.", ["Telegram", "X"]),
+        ("Об этом сообщается со ссылкой на «Известия» и РБК.", ["Известия", "РБК"]),
+        ("It reported via «an unclosed quote", []),
+        ("reports via „x " * 5000, []),  # long and unclosed: read in linear time, no name
+    ],
+)
+def test_credited_names_end_with_their_clause(sentence: str, credited: list[str]) -> None:
+    story = read(page([FIRST, sentence]))
+    assert [s.name for s in story.sources if s.role is newsroom.SourceRole.VIA] == credited
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("By AFP in Baku", ["AFP"]),
+        ("By Sunset in Gaza.", []),
+        ("By Decree in Baku.", []),
+        ("Автор: Петров в Москве.", []),
+    ],
+)
+def test_a_filing_place_after_one_word_is_a_phrase_unless_an_agency(line: str, expected: list[str]) -> None:
+    story = read(page([FIRST], byline=line))
+    assert names(story) == expected
+    assert texts(story) == ([FIRST] if expected else [FIRST, line])
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("US-IRAN TALKS", "US-Iran Talks"),
+        ("NATO-RUSSIA", "NATO-Russia"),
+        ("ABOUT US", "About Us"),
+        ("WHAT IT MEANS", "What It Means"),
+        ("G7/G20", "G7/G20"),
+    ],
+)
+def test_initialisms_in_parts_and_words_that_only_look_like_them(line: str, name: str) -> None:
+    story = read(page([FIRST], section=line))
+    assert story.section is not None
+    assert story.section.name == name

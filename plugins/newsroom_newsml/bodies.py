@@ -318,6 +318,39 @@ _X_INLINE: Final = frozenset(
         "tt",
         "u",
         "var",
+        "wbr",
+    }
+)
+# What makes an element a block (or holds one): an inline element around any of these, as in
+# <a href><img/></a> or <font><p>...</p></font>, is read as a container of blocks.
+_X_BLOCKISH: Final = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "div",
+        "dl",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "img",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "ul",
     }
 )
 
@@ -342,10 +375,12 @@ def _xhtml_blocks(container: etree._Element) -> Iterator[newsroom.Block]:
                     yield paragraph(text=text)
         else:
             name = _local(el)
-            if name in _X_INLINE:
+            if not name:
+                pass  # a comment or processing instruction: no text, no break (its tail counts)
+            elif name in _X_INLINE and not _holds_blocks(el):
                 if run is not None:
                     run.append(el)
-                elif name != "br":  # a line break opens no paragraph
+                elif name not in {"br", "wbr"}:  # a line break opens no paragraph
                     run = [el]
             else:
                 if run is not None:
@@ -362,6 +397,11 @@ def _xhtml_blocks(container: etree._Element) -> Iterator[newsroom.Block]:
         yield from _run_paragraph(run)
 
 
+def _holds_blocks(el: etree._Element) -> bool:
+    """Whether the inline element ``el`` wraps a block or an image (then it is read as a container)."""
+    return len(el) > 0 and any(_local(d) in _X_BLOCKISH for d in el.iterdescendants())
+
+
 def _run_paragraph(run: list[str | etree._Element]) -> Iterator[newsroom.Block]:
     """The paragraph of a run of loose text and inline elements (their tails are in the run)."""
     holder = etree.Element(_X_P)
@@ -376,7 +416,8 @@ def _run_paragraph(run: list[str | etree._Element]) -> Iterator[newsroom.Block]:
             last = deepcopy(part)
             last.tail = None
             holder.append(last)
-    yield from _paragraph(holder)
+    if "".join(holder.itertext()).strip():  # an empty <b></b> or <a href></a> is no paragraph
+        yield from _paragraph(holder)
 
 
 def _xhtml_block(el: etree._Element, name: str) -> Iterator[newsroom.Block]:

@@ -168,6 +168,10 @@ def _roles(el: etree._Element) -> list[str]:
 _TRUNCATED = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:Z|[+-]\d{2}:\d{2})?")
 
 
+# xs:dateTime's end of day: 24:00:00, its fraction (if any) all zeros, with an optional zone.
+_END_OF_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})T24:00:00(?:\.0+)?(Z|[+-]\d{2}:\d{2})?")
+
+
 def _time(text: str | None, where: str) -> datetime | None:
     """An ``xs:dateTime``, a date, a year-month or a year as an aware datetime (its start).
 
@@ -183,12 +187,10 @@ def _time(text: str | None, where: str) -> datetime | None:
                 raise ValueError(text)  # noqa: TRY301 - one message for every bad form, below
             year, month, day = match.groups()
             return datetime(int(year), int(month or 1), int(day or 1), tzinfo=UTC)
-        if "T24:00:00" in text:  # xs:dateTime's end of day: the next day's midnight
-            day, _, rest = text.partition("T24:00:00")
-            if rest.startswith(".") and rest.lstrip(".0").startswith(tuple("0123456789")):
-                raise ValueError(text)  # noqa: TRY301 - 24:00:00.5 is past the end of the day
-            start = datetime.fromisoformat(f"{day}T00:00:00{rest.lstrip('.0') if rest.startswith('.') else rest}")
-            value = start + timedelta(days=1)
+        end_of_day = _END_OF_DAY.fullmatch(text)
+        if end_of_day is not None:  # xs:dateTime's 24:00:00: the next day's midnight
+            day, zone_ = end_of_day.groups()
+            value = datetime.fromisoformat(f"{day}T00:00:00{zone_ or ''}") + timedelta(days=1)
         else:
             value = datetime.fromisoformat(text)
     except ValueError:

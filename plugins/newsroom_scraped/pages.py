@@ -161,8 +161,9 @@ _NAME_ABBREVIATIONS = _words("jr sr jnr snr esq")
 _MAX_NAME_WORDS = 6
 # The longest part of dotted initials or letters that keep their own full stop ("J.R.", "Ph.D.").
 _MAX_DOTTED_PART = 2
-# Initialisms a section name keeps in capitals ("US ELECTIONS" is "US Elections", not "Us").
-_ACRONYMS = _words("us usa uk eu un uae cis nato osce opec brics asean csto sco cop g7 g20 ai it")
+# Initialisms a section name keeps in capitals ("US ELECTIONS" is "US Elections", not "Us"); "us"
+# only as the first word ("ABOUT US" is "About Us"). Ambiguous ones ("IT") are left out.
+_ACRONYMS = _words("usa uk eu un uae cis nato osce opec brics asean csto sco cop g7 g20 ai")
 # Words a title keeps in lower case unless they come first.
 _SMALL_WORDS = _words(
     "a an and as at but by for from in into nor of on or over per the to via vs with",
@@ -172,14 +173,19 @@ _MAX_ABBREVIATION = 3
 _MAX_BYLINE = 200
 _SITE_LIKE = re.compile(r"^[^\W_][\w-]*(?:\.[^\W_][\w-]*)+$")
 # A credit of the form "... reports via Japanese media" / "... со ссылкой на агентство «Интерфакс»".
-# The source runs to the end of the clause; a quoted name inside it («Интерфакс», “Kyodo”) is kept
-# whole. "report via" (the verb's bare form: "Citizens can report via the hotline") is no credit.
-_VIA_NAME = r"(?P<via>(?:[^.,;:!?()\"“”«»„]|«[^»]*»|“[^”]*”|„[^“”]*[“”])+)"
-_QUOTE_PAIRS = frozenset({"«»", "“”", "„“", "„”"})
+# The clause runs to the next sentence punctuation, at most 80 characters (so the search stays
+# linear); quotation marks inside it are kept, a name in them whole. "report via" (the verb's
+# bare form: "Citizens can report via the hotline") is no credit.
+_VIA_CLAUSE = r"(?P<via>[^.,;:!?()\n]{1,80})"
 _VIA = (
-    re.compile(r"\breport(?:s|ed)\s+via\s+" + _VIA_NAME, re.IGNORECASE),
-    re.compile(r"\bсо\s+ссылкой\s+на\s+" + _VIA_NAME, re.IGNORECASE),
+    re.compile(r"\breport(?:s|ed)\s+via\s+" + _VIA_CLAUSE, re.IGNORECASE),
+    re.compile(r"\bсо\s+ссылкой\s+на\s+" + _VIA_CLAUSE, re.IGNORECASE),
 )
+# Where a credited name ends inside its clause ("via Kyodo that the talks failed"), and what
+# joins two names ("«Известия» и РБК", "Telegram and X").
+_VIA_END = re.compile(r"\s+(?:that|which|who|saying|says|said|что|который|которая|которые)\b.*$", re.IGNORECASE)
+_VIA_JOIN = re.compile(r"\s+(?:and|и|&)\s+")
+_CLOSING_QUOTE = {"«": "»", "“": "”", "„": "“", '"': '"'}
 _MAX_VIA_WORDS = 6
 _CYRILLIC_SHARE = 0.3
 _SCHWA_SHARE = 0.02
@@ -265,13 +271,21 @@ def _section_name(line: str, language: str) -> str:
         return lower[:1].upper() + lower[1:]
     words = lower.split()
     return " ".join(
-        word.upper()
-        if word in _ACRONYMS
-        else word
-        if k and word in _SMALL_WORDS
-        else "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+        word if k and word in _SMALL_WORDS else "".join(_capitalised(part, first=k == 0) for part in _PARTS.split(word))
         for k, word in enumerate(words)
     )
+
+
+_PARTS = re.compile(r"([-/])")  # split() keeps the separators
+
+
+def _capitalised(part: str, *, first: bool) -> str:
+    """One part of a section name's word: an initialism in capitals ("US" only first), else capitalised."""
+    if part in {"-", "/"}:
+        return part
+    if part in _ACRONYMS or (first and part == "us"):
+        return part.upper()
+    return part[:1].upper() + part[1:]
 
 
 def _byline_names(line: str) -> list[str] | None:
@@ -301,6 +315,8 @@ def _byline_names(line: str) -> list[str] | None:
     names = [n.strip() for n in _NAME_SEPARATORS.split(text)]
     if not names or any(not _is_name(n) for n in names):
         return None
+    if place is not None and any(len(n.split()) < 2 and not n.isupper() for n in names):  # noqa: PLR2004
+        return None  # "By Sunset in Gaza.": a phrase; "By Jane Roe in Baku", "By AFP in Baku": bylines
     return names
 
 
@@ -395,18 +411,32 @@ def _via(paragraphs: Sequence[str]) -> list[str]:
             continue
         for pattern in _VIA:
             for m in pattern.finditer(text):
-                via = m.group("via").strip(" \t'\"’")
-                if via[:1] + via[-1:] in _QUOTE_PAIRS and via[1:-1].strip():  # a quoted name: “Kyodo News”
-                    via = via[1:-1].strip()
-                # A name, not a phone number or an address ("via the hotline 112").
-                if (
-                    via
-                    and len(via.split()) <= _MAX_VIA_WORDS
-                    and not any(c.isdigit() for c in via)
-                    and via not in found
-                ):
-                    found.append(via)
+                for name in _VIA_JOIN.split(_VIA_END.sub("", m.group("via"))):
+                    via = _credited(name)
+                    if via is not None and via not in found:
+                        found.append(via)
     return found
+
+
+def _unclosed(text: str) -> bool:
+    """Whether ``text`` opens a quotation it does not close («…», “…”, „…“, "…")."""
+    low_opened = "„" in text and not ("“" in text or "”" in text)
+    high_opened = "“" in text and "”" not in text and "„" not in text
+    return text.count("«") != text.count("»") or low_opened or high_opened or text.count('"') % 2 == 1
+
+
+def _credited(name: str) -> str | None:
+    """The name of one credited source, or ``None`` when ``name`` reads as no name."""
+    via = name.strip(" \t'’")
+    closing = _CLOSING_QUOTE.get(via[:1])
+    if closing is not None and closing in via[1:]:  # a quoted name: “Kyodo News” (words after it are not)
+        via = via[1 : via.index(closing, 1)].strip()
+    # A name: a few words, no digits (not "the hotline 112"), no quotation mark left open.
+    if not via or len(via.split()) > _MAX_VIA_WORDS or any(c.isdigit() for c in via):
+        return None
+    if _unclosed(via):
+        return None
+    return via
 
 
 def _paragraph(text: str) -> newsroom.Paragraph:

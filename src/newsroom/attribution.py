@@ -267,15 +267,17 @@ def _norm_url(url: str) -> str:
     return f"{host}{parts.path.rstrip('/')}?{parts.query}"
 
 
-# A URL ends at white space, brackets, and quotation marks of any language («…», “…”, „…“).
-_URL_TAIL = re.compile(r"[^\s<>\"'()\[\]{}«»“”„‟‘’‚‛‹›]+")
-_TRAILING = ".,;:!?…"
+_URL_TAIL = re.compile(r"[^\s<>\"'()\[\]{}]+")
+# Sentence punctuation, an ellipsis and closing quotation marks of any language after a URL are
+# not part of it: "«https://caliber.az»", "“https://caliber.az/x”." (a quotation mark inside one,
+# as in ".../o’brien-says", stays).
+_TRAILING = ".,;:!?…»”’“‘›"
 
 
 def urls_in_text(text: str) -> list[str]:
     r"""The http(s) URLs printed in ``text``, with their scheme, sentence punctuation after them dropped.
 
-    The same as searching for ``https?://[^\s<>"'()[\]{}«»“”„‟‘’‚‛‹›]+`` ignoring case, at a fraction of
+    The same as searching for ``https?://[^\s<>"'()[\]{}]+`` ignoring case, at a fraction of
     the cost: the search is for ``://`` (a case-blind pattern cannot use a fast literal
     search, and takes ten times longer over a page).
     """

@@ -1810,8 +1810,8 @@ def _not_a_folder(path: str) -> str | None:
 def _check_places(out: str, report: str | None) -> None:
     """Fail now, before anything is written, if the output folder or the report cannot be made.
 
-    When every check passes, the output folder (and the report's) is made here, so a name too
-    long or a place that takes no folders is a usage error, not a traceback from the run.
+    A name too long or a folder that cannot be written to is a usage error here, not a
+    traceback from the run; nothing is made until the run starts.
     """
     blocker = _not_a_folder(out)
     if blocker is not None:
@@ -1833,18 +1833,30 @@ def _check_places(out: str, report: str | None) -> None:
                 "name another file, or remove it first"
             )
             raise ValueError(msg)
-        _make_folder(folder, f"the report {report!r}: its folder")
-    _make_folder(out, "the output folder")
+        _check_creatable(folder, f"the report {report!r}: its folder")
+    _check_creatable(out, "the output folder")
 
 
-def _make_folder(folder: str, what: str) -> None:
+def _check_creatable(folder: str, what: str) -> None:
+    """Raise ValueError unless ``folder`` exists or could be made, and could be written to."""
+    path = os.path.abspath(folder)
+    parts = Path(path).parts
+    existing = path
+    while not os.path.isdir(existing):
+        parent = os.path.dirname(existing)
+        if parent == existing:
+            break
+        existing = parent
     try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:
-        msg = f"{what} {folder!r} cannot be made: {exc.strerror or exc}"
-        raise ValueError(msg) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        msg = f"{what} {folder!r} cannot be written to (no permission)"
+        longest = os.pathconf(existing, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or no such name
+        longest = 255
+    too_long = next((part for part in parts if len(os.fsencode(part)) > longest), None)
+    if too_long is not None:
+        msg = f"{what} {folder!r} cannot be made: the name {too_long[:40]!r}... is longer than {longest} bytes"
+        raise ValueError(msg)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        msg = f"{what} {folder!r} cannot be written to: no permission in {existing!r}"
         raise ValueError(msg)
 
 
@@ -1852,10 +1864,11 @@ _REPORT_HEAD: Final = b'{\n  "newsroom": '
 
 
 def _is_report(path: str) -> bool:
-    """Whether ``path`` holds a report of an earlier run (which a new run may replace)."""
+    """Whether ``path`` holds a report of an earlier run, or nothing (``mktemp``): a new run may replace it."""
     try:
         with open(path, "rb") as stream:
-            return stream.read(len(_REPORT_HEAD)) == _REPORT_HEAD
+            head = stream.read(len(_REPORT_HEAD))
+            return head in {b"", _REPORT_HEAD}
     except OSError:
         return False
 
@@ -1944,7 +1957,7 @@ def convert(
     if now is not None and now.utcoffset() is None:
         msg = f"now must be a time-zone-aware datetime (e.g. datetime(2026, 1, 1, tzinfo=UTC)), not {now!r}"
         raise ValueError(msg)
-    _check_places(out_dir, report_path)  # last: it makes the output folder
+    _check_places(out_dir, report_path)
     config = _Config(
         token=uuid.uuid4().hex,
         started_ns=time.time_ns(),

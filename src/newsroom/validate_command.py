@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, out: TextIO, host: PluginHost | None = None) -
     """Validate every file named in ``args``; return 1 if any is invalid or unreadable."""
     host = host or PluginHost(make_plugin_manager())
     schemas = Path(args.schemas) if args.schemas else None
-    failed = skipped = 0
+    failed = skipped = checked = 0
     for name, in_folder in _documents(args.files):
         if not in_folder and name != "-" and Path(name).is_dir():
             out.write(f"{name}: cannot validate: the folder holds no file to check\n")
@@ -59,6 +59,10 @@ def run(args: argparse.Namespace, out: TextIO, host: PluginHost | None = None) -
             continue
         try:
             content = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            if not content.strip():
+                out.write(f"{name}: cannot validate: {'standard input' if name == '-' else 'the file'} is empty\n")
+                failed += 1
+                continue
             format_name, problems = validate_document(
                 content, source=name, host=host, format=args.format, schemas=schemas
             )
@@ -77,6 +81,7 @@ def run(args: argparse.Namespace, out: TextIO, host: PluginHost | None = None) -
             out.write(f"{name}: cannot validate: the validator failed ({type(exc).__name__}: {exc})\n")
             failed += 1
             continue
+        checked += 1
         if not problems:
             out.write(f"{name}: valid ({format_name})\n")
             continue
@@ -89,6 +94,9 @@ def run(args: argparse.Namespace, out: TextIO, host: PluginHost | None = None) -
                 out.write(f"{name}: {problem.message}\n")
     if skipped:
         out.write(f"skipped {skipped} file(s) in folders that no validator recognises\n")
+        if not checked and not failed:  # asked to validate, and nothing was
+            out.write("no file was validated\n")
+            return 1
     return 1 if failed else 0
 
 
