@@ -183,8 +183,7 @@ _VIA = (
 )
 # Where a credited name ends inside its clause ("via Kyodo that the talks failed"), and what
 # joins two names ("«Известия» и РБК", "Telegram and X").
-_VIA_END = re.compile(r"\s+(?:that|which|who|saying|says|said|что|который|которая|которые)\b.*$", re.IGNORECASE)
-_VIA_JOIN = re.compile(r"\s+(?:and|и|&)\s+")
+_VIA_END = re.compile(r"\s+(?:that|saying|что)\s.*$")
 _CLOSING_QUOTE = {"«": "»", "“": "”", "„": "“", '"': '"'}
 _MAX_VIA_WORDS = 6
 _CYRILLIC_SHARE = 0.3
@@ -411,10 +410,9 @@ def _via(paragraphs: Sequence[str]) -> list[str]:
             continue
         for pattern in _VIA:
             for m in pattern.finditer(text):
-                for name in _VIA_JOIN.split(_VIA_END.sub("", m.group("via"))):
-                    via = _credited(name)
-                    if via is not None and via not in found:
-                        found.append(via)
+                via = _credited(_VIA_END.sub("", m.group("via")))
+                if via is not None and via not in found:
+                    found.append(via)
     return found
 
 
