@@ -340,6 +340,20 @@ def load_schema(folder: Path | None = None, *, nitf: bool = True, download: bool
     return schema
 
 
+def _one_root(
+    inline: etree._Element, children: list[etree._Element], rule: str, tag: str, namespace: str
+) -> Iterator[newsroom.Violation]:
+    """The problem of an ``inlineXML`` that does not hold exactly one ``tag`` element, if it has one."""
+    if len(children) != 1 or children[0].tag != tag:
+        found = ", ".join(str(c.tag) for c in children) or "nothing"
+        local = tag.rpartition("}")[2]
+        yield newsroom.Violation(
+            rule=rule,
+            message=f"line {inline.sourceline}: an {rule.upper()} inlineXML must hold one {local} element in the "
+            f"{namespace}, not {found}",
+        )
+
+
 def _xhtml_problems(root: etree._Element) -> Iterator[newsroom.Violation]:
     for inline in root.iter(f"{{{v.NAR}}}inlineXML"):
         kind = inline.get("contenttype")
@@ -348,23 +362,14 @@ def _xhtml_problems(root: etree._Element) -> Iterator[newsroom.Violation]:
             # inlineXML is the schema's lax wildcard: an NITF root misspelt or out of its
             # namespace would never be checked by the NITF XSD, so it is a problem of its own.
             # (An empty one, as in IPTC's LISTING_1, claims nothing.)
-            if children and (len(children) != 1 or children[0].tag != f"{{{v.NITF}}}nitf"):
-                found = ", ".join(str(c.tag) for c in children) or "nothing"
-                yield newsroom.Violation(
-                    rule="nitf",
-                    message=f"line {inline.sourceline}: an NITF inlineXML must hold one nitf element in the "
-                    f"NITF namespace ({v.NITF}), not {found}",
-                )
+            if children:
+                yield from _one_root(inline, children, "nitf", f"{{{v.NITF}}}nitf", f"NITF namespace ({v.NITF})")
             continue
         if kind != v.CONTENT_TYPE_XHTML:
             continue
-        if len(children) != 1 or children[0].tag != f"{{{v.XHTML}}}html":
-            found = ", ".join(str(c.tag) for c in children) or "nothing"
-            yield newsroom.Violation(
-                rule="xhtml",
-                message=f"line {inline.sourceline}: an XHTML inlineXML must hold one html element in the "
-                f"XHTML namespace, not {found}",
-            )
+        root_problems = list(_one_root(inline, children, "xhtml", f"{{{v.XHTML}}}html", "XHTML namespace"))
+        if root_problems:
+            yield from root_problems
             continue
         for el in children[0].iter():
             if not isinstance(el.tag, str):
