@@ -278,6 +278,25 @@ def test_validate_takes_folders_and_stdin(tmp_path: Path) -> None:
         (b"<div><b>x</b><!-- c --><?pi data?><i>y</i></div>", [("Paragraph", "<strong>x</strong><em>y</em>")]),
         (b'<div><b></b><a href="https://x.org/"></a></div><p>Kept.</p>', [("Paragraph", "Kept.")]),
         (b"<div>long<wbr/>word</div>", [("Paragraph", "longword")]),
+        # An inline element around a block is split there, as a browser splits the inline box:
+        # its words on each side join the text around it, keeping its markup.
+        (
+            b"<div>A <span>B <p>C</p> D</span> E</div>",
+            [("Paragraph", "A B"), ("Paragraph", "C"), ("Paragraph", "D E")],
+        ),
+        (
+            b"<div>x <em>A <p>B</p> C</em> y</div>",
+            [("Paragraph", "x <em>A </em>"), ("Paragraph", "B"), ("Paragraph", "<em> C</em> y")],
+        ),
+        (
+            b"<div><b>1<i>2<p>P</p>3</i>4</b></div>",
+            [
+                ("Paragraph", "<strong>1<em>2</em></strong>"),
+                ("Paragraph", "P"),
+                ("Paragraph", "<strong><em>3</em>4</strong>"),
+            ],
+        ),
+        (b"<div><span>a<!-- c --><h2>H</h2>b</span></div>", [("Paragraph", "a"), ("Heading", "H"), ("Paragraph", "b")]),
     ],
 )
 def test_inline_elements_around_blocks_are_containers(body: bytes, expected: list[tuple[str, str | None]]) -> None:

@@ -382,6 +382,15 @@ def _xhtml_blocks(container: etree._Element) -> Iterator[newsroom.Block]:
                     run.append(el)
                 elif name not in {"br", "wbr"}:  # a line break opens no paragraph
                     run = [el]
+            elif name in _X_INLINE:  # around blocks: split, as a browser splits an inline box
+                for piece, is_block in _pieces(el):
+                    if not is_block:
+                        run = [piece] if run is None else [*run, piece]
+                        continue
+                    if run is not None:
+                        yield from _run_paragraph(run)
+                        run = None
+                    yield from _xhtml_block(piece, _local(piece))
             else:
                 if run is not None:
                     yield from _run_paragraph(run)
@@ -395,6 +404,53 @@ def _xhtml_blocks(container: etree._Element) -> Iterator[newsroom.Block]:
                 run.append(tail)
     if run is not None:
         yield from _run_paragraph(run)
+
+
+def _pieces(el: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
+    """The inline element ``el``, which holds blocks, split around them: ``(piece, is_block)``.
+
+    ``<span>A <p>B</p> C</span>`` gives a ``span`` holding "A ", the ``p``, and a ``span``
+    holding " C": the words on each side stay in their own paragraph, with ``el``'s markup (an
+    ``em`` stays emphasis), and join the text around ``el`` (a browser lays out "x <span>A <p>B</p>
+    C</span> y" as "x A", "B", "C y"). Inline children that hold blocks are split the same way.
+    """
+
+    def fresh(text: str | None) -> etree._Element:
+        piece = etree.Element(el.tag, dict(el.attrib))
+        piece.text = text
+        return piece
+
+    def add_text(piece: etree._Element, text: str | None) -> None:
+        if not text:
+            return
+        if len(piece):
+            piece[-1].tail = (piece[-1].tail or "") + text
+        else:
+            piece.text = (piece.text or "") + text
+
+    piece = fresh(el.text)
+    for child in el:
+        name = _local(child)
+        if not name:  # a comment or processing instruction: only its tail is text
+            pass
+        elif name in _X_INLINE and not _holds_blocks(child):
+            copy = deepcopy(child)
+            copy.tail = None
+            piece.append(copy)
+        elif name in _X_INLINE:
+            for inner, is_block in _pieces(child):
+                if is_block:
+                    yield piece, False
+                    yield inner, True
+                    piece = fresh(None)
+                else:
+                    piece.append(inner)
+        else:
+            yield piece, False
+            yield child, True
+            piece = fresh(None)
+        add_text(piece, child.tail)
+    yield piece, False
 
 
 def _holds_blocks(el: etree._Element) -> bool:
