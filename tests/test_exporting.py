@@ -406,6 +406,14 @@ class TestKilledAndInternal:
         assert all(entry.note is None for entry in seen.history)
         assert seen.headline == story.headline
 
+    def test_extra_is_internal(self, clock: FixedClock) -> None:
+        story = attrs.evolve(sample_article(clock=clock), extra={"views": "11", "cms:desk": "night"})
+        public, internal = FakeExporter(), FakeExporter(name="archive", public=False)
+        export(story, "plain", clock=clock, host=host_with(Exporters(public)))
+        export(story, "archive", clock=clock, host=host_with(Exporters(internal)))
+        assert dict(public.seen[0][0].extra) == {}
+        assert dict(internal.seen[0][0].extra) == {"views": "11", "cms:desk": "night"}
+
     def test_internal_fields_stay_for_internal_formats(self, clock: FixedClock) -> None:
         story = published(clock, note="Internal: spelling checked by Jane")
         assert story.ed_note

@@ -707,8 +707,9 @@ class Article:
         default=None, converter=optional_text, validator=optional_str, metadata={"internal": True}
     )
     """A note to editors. Internal: never shown in a public rendition."""
-    extra: Mapping[str, str] = attrs.field(factory=dict, converter=_to_extra, hash=False)
-    """Other metadata as text (e.g. ``views``), kept but not interpreted."""
+    extra: Mapping[str, str] = attrs.field(factory=dict, converter=_to_extra, hash=False, metadata={"internal": True})
+    """Other metadata as text (e.g. ``views``), kept but not interpreted. Internal: never shown in a
+    public rendition (the native JSON keeps it)."""
 
     @headline.validator
     def _one_line(self, attr: Any, value: Any) -> None:

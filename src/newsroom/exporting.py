@@ -264,8 +264,9 @@ def _plain_inline(text: str) -> Any:
 INTERNAL: Final = "internal"
 """The attrs metadata key that marks a model field as internal (``metadata={"internal": True}``).
 
-Internal fields (``Article.ed_note``, ``HistoryEntry.note``: editors' notes, kill reasons and
-review comments) are emptied by :func:`public_view` before any public exporter sees the story.
+Internal fields (``Article.ed_note``, ``Article.extra``, ``HistoryEntry.note``: editors' notes,
+metadata newsroom does not interpret, kill reasons and review comments) are emptied by
+:func:`public_view` before any public exporter sees the story.
 A new internal field needs only the mark, and a default to empty it to.
 """
 
@@ -285,9 +286,10 @@ def _internal_defaults(cls: type[Any]) -> dict[str, Any]:
 def public_view(article: Article) -> Article:
     """``article`` without its internal fields: every field marked :data:`INTERNAL` is emptied.
 
-    Today these are the editor's note and every history entry's note (a kill's reason, a
-    reviewer's comment). The history entries keep their hashes, so a public rendition's history
-    no longer verifies; the audit is done on the native JSON.
+    Today these are the editor's note, ``extra`` (metadata newsroom keeps but does not interpret)
+    and every history entry's note (a kill's reason, a reviewer's comment). The history entries
+    keep their hashes, so a public rendition's history no longer verifies; the audit is done on
+    the native JSON.
     """
     from newsroom.states import HistoryEntry
 
