@@ -1,0 +1,134 @@
+"""Fixes from the fifth review, each test a case a reviewer reproduced.
+
+Places that the system refuses only when `newsroom convert` makes them (``/proc/x``, a path
+beyond ``PATH_MAX``, ``link/..`` through a symbolic link).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.test_convert_cli import _env, jsonl
+from tests.test_convert_review4 import run_cli
+
+import newsroom
+
+
+# --------------------------------------------------------------------------- convert: unusable places
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+
+
+def temp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob(".newsroom-*") if p.is_file()]
+
+
+def overlong(tmp_path: Path) -> Path:
+    """A path beyond PATH_MAX whose every name is short enough (so only making it fails)."""
+    path = tmp_path.joinpath(*["d" * 200] * 25)
+    assert len(os.fsencode(path)) > os.pathconf(tmp_path, "PC_PATH_MAX")
+    return path
+
+
+@needs_proc
+@pytest.mark.parametrize(
+    ("out", "report", "message"),
+    [
+        ("/proc/x", None, "the output folder '/proc/x' cannot be made: No such file or directory"),
+        ("/proc/x/y", None, "the output folder '/proc/x/y' cannot be made: No such file or directory: '/proc/x'"),
+        ("{link}/../x", None, "the output folder '{link}/../x' cannot be made: "),
+        ("{long}", None, "the output folder '{long}' cannot be made: File name too long"),
+        (
+            "out",
+            "/proc/x/r.json",
+            "the report '/proc/x/r.json': its folder '/proc/x' cannot be made: No such file or directory",
+        ),
+        ("out", "/proc/r.json", "the report '/proc/r.json' cannot be written: "),
+        ("out", "{link}/../r.json", "the report '{link}/../r.json' cannot be written: "),
+        ("out", "{long}/r.json", "the report '{long}/r.json': its folder '{long}' cannot be made: File name too long"),
+    ],
+    ids=[
+        "proc",
+        "under-proc",
+        "link-up",
+        "path-max",
+        "report-under-proc",
+        "report-in-proc",
+        "report-link-up",
+        "report-path-max",
+    ],
+)
+def test_places_refused_when_made_are_usage_errors(tmp_path: Path, out: str, report: str | None, message: str) -> None:
+    link = tmp_path / "link"
+    link.symlink_to("/proc/self")  # link/.. is /proc, where nothing can be made, whoever runs this
+    names = {"link": str(link), "long": str(overlong(tmp_path))}
+    source = jsonl(tmp_path / "in.jsonl", 2)
+    out_path = out.format(**names) if out.startswith(("/", "{")) else str(tmp_path / out)
+    extra = ["--report", report.format(**names)] if report else []
+
+    status, err = run_cli(str(source), "--to", "json", "--out", out_path, "--jobs", "1", *extra)
+
+    assert status == 2, err
+    assert err.startswith(f"newsroom convert: error: {message.format(**names)}")
+    assert err.count("\n") == 1, "one line"
+    assert "Traceback" not in err
+    assert not any((tmp_path / "out").glob("*.json")), "stopped before any story"
+    assert temp_files(tmp_path) == []
+
+
+@needs_proc
+def test_the_library_raises_the_same_error_when_the_run_starts(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 1)
+    results = newsroom.convert(source, to="json", out="/proc/x", jobs=1)  # checked, and nothing is made yet
+    with pytest.raises(ValueError, match=r"^the output folder '/proc/x' cannot be made: No such file or directory$"):
+        next(results)
+
+
+@needs_proc
+def test_the_command_itself_prints_one_line(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 1)
+    for out in ("/proc/x", str(overlong(tmp_path))):
+        done = subprocess.run(
+            [sys.executable, "-m", "newsroom", "convert", str(source), "--to", "json", "--out", out],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == f"newsroom convert: error: the output folder {out!r} cannot be made: " + (
+            "No such file or directory\n" if out == "/proc/x" else "File name too long\n"
+        )
+
+
+def test_a_reports_temporary_file_is_made_where_the_report_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "c/link/../r.json" is r.json above the link's target (a/), so its temporary file is made in
+    # a/ and renamed on the same file system; before, it was made in c/, beside the link.
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "link").symlink_to(tmp_path / "a" / "b")
+    folders: list[str] = []
+    mkstemp = tempfile.mkstemp
+
+    def recording_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        folders.append(kwargs["dir"])
+        return mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording_mkstemp)
+    source = jsonl(tmp_path / "in.jsonl", 2)
+    report = tmp_path / "c" / "link" / ".." / "r.json"
+    status, err = run_cli(str(source), "--to", "json", "--out", str(tmp_path / "out"), "--report", str(report))
+    assert status == 0, err
+    assert folders == [str((tmp_path / "a").resolve())]
+    assert (tmp_path / "a" / "r.json").is_file()
+    assert not (tmp_path / "c" / "r.json").exists()
+    assert temp_files(tmp_path) == []
