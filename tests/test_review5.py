@@ -1,7 +1,8 @@
 """Fixes from the fifth review, each test a case a reviewer reproduced.
 
 Places that the system refuses only when `newsroom convert` makes them (``/proc/x``, a path
-beyond ``PATH_MAX``, ``link/..`` through a symbolic link).
+beyond ``PATH_MAX``, ``link/..`` through a symbolic link); scraped bylines with a news agency
+before the filing place ("By Reuters in Baku").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from tests.test_convert_cli import _env, jsonl
 from tests.test_convert_review4 import run_cli
+from tests.test_scraped_review import FIRST, names, page, read, texts
 
 import newsroom
 
@@ -132,3 +134,53 @@ def test_a_reports_temporary_file_is_made_where_the_report_goes(
     assert (tmp_path / "a" / "r.json").is_file()
     assert not (tmp_path / "c" / "r.json").exists()
     assert temp_files(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- scraped: agencies before a filing place
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("By Reuters in Baku", ["Reuters"]),
+        ("By Anar Aliyev and Reuters in Baku", ["Anar Aliyev", "Reuters"]),
+        ("By Reuters and Anar Aliyev in Baku.", ["Reuters", "Anar Aliyev"]),
+        ("By Bloomberg in New York", ["Bloomberg"]),
+        ("By Interfax in Moscow", ["Interfax"]),
+        ("By Trend in Baku", ["Trend"]),
+        ("By Xinhua in Beijing", ["Xinhua"]),
+        ("By Anadolu in Ankara", ["Anadolu"]),
+        ("By Report in Baku", ["Report"]),
+        ("By Caliber in Baku", ["Caliber"]),
+        ("By APA in Baku", ["APA"]),
+        ("By TASS in Moscow", ["TASS"]),
+        ("By AP in Washington", ["AP"]),
+        ("By Report.az in Baku", ["Report.az"]),
+        ("By Caliber.Az in Baku", ["Caliber.Az"]),
+        ("Автор: Интерфакс в Москве", ["Интерфакс"]),
+    ],
+)
+def test_a_news_agency_may_stand_alone_before_a_filing_place(line: str, expected: list[str]) -> None:
+    story = read(page([FIRST], byline=line))
+    assert names(story) == expected
+    assert texts(story) == [FIRST]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Friday in Baku",
+        "By Friday in Baku the talks had ended",
+        "By then in Baku",
+        "By Monday in Baku",
+        "By Sunset in Gaza.",
+        "By Decree in Baku.",
+        "By Anar Aliyev and Decree in Baku",
+        "By the desk in Baku",
+        "Автор: Петров в Москве.",
+    ],
+)
+def test_other_single_words_before_a_filing_place_stay_phrases(line: str) -> None:
+    story = read(page([FIRST], byline=line))
+    assert names(story) == []
+    assert texts(story) == [FIRST, line]

@@ -156,6 +156,14 @@ _NAME_TITLES = _words("prof dr mr mrs ms mx gen col capt lt sgt rev hon sen rep 
 _STAFF_WORDS = _words("staff correspondent correspondents reporter reporters writer writers team desk bureau")
 # Where a byline says the story was filed: "By Jane Roe in Baku", "By Anar Aliyev in New York".
 _FILED_FROM = re.compile(r"\s+(?:in|из|в)\s+[A-ZА-ЯЁ][\w.'’-]*(?:\s+[A-ZА-ЯЁ][\w.'’-]*){0,2}$")
+# News agencies whose one-word name may stand before a filing place ("By Reuters in Baku"),
+# where any other single word reads as a phrase ("By Sunset in Gaza", "By Decree in Baku").
+# Names in capitals ("AFP", "TASS") and site names ("Caliber.Az", "Report.az") need no entry.
+_NEWS_AGENCIES = _words(
+    "reuters bloomberg interfax trend xinhua anadolu apa afp ap tass report caliber azertac azərtac",
+    "turan kyodo yonhap efe ansa dpa upi sputnik ria",
+    "рейтер блумберг интерфакс синьхуа анадолу тасс азертадж",
+)
 # Abbreviations that end a name with their own full stop ("Martin Luther King Jr.", "Esq.").
 _NAME_ABBREVIATIONS = _words("jr sr jnr snr esq")
 _MAX_NAME_WORDS = 6
@@ -298,7 +306,9 @@ def _byline_names(line: str) -> list[str] | None:
     particle, a capitalised function word ("Had", "The" inside a name), a digit, punctuation
     other than a name's (a full stop elsewhere only after an initial or a short abbreviation),
     or a name that is a time ("By Monday, ...", "By March", "By Monday Morning"). A word that
-    opens a time is a first name when a name follows ("By Novruz Mammadov").
+    opens a time is a first name when a name follows ("By Novruz Mammadov"). Where the story
+    was filed ("in Baku") is left out; before it, a one-word name must be a news agency's
+    ("By Reuters in Baku", "By AFP in Baku"), else the line is a phrase ("By Sunset in Gaza").
     """
     if len(line) > _MAX_BYLINE:
         return None
@@ -314,9 +324,14 @@ def _byline_names(line: str) -> list[str] | None:
     names = [n.strip() for n in _NAME_SEPARATORS.split(text)]
     if not names or any(not _is_name(n) for n in names):
         return None
-    if place is not None and any(len(n.split()) < 2 and not n.isupper() for n in names):  # noqa: PLR2004
-        return None  # "By Sunset in Gaza.": a phrase; "By Jane Roe in Baku", "By AFP in Baku": bylines
+    if place is not None and any(len(n.split()) < 2 and not _is_agency(n) for n in names):  # noqa: PLR2004
+        return None  # "By Sunset in Gaza.": a phrase; "By Jane Roe in Baku", "By Reuters in Baku": bylines
     return names
+
+
+def _is_agency(word: str) -> bool:
+    """Whether a one-word name is a news agency's: known ("Reuters"), in capitals ("AFP"), or a site."""
+    return word.isupper() or word.lower() in _NEWS_AGENCIES or _SITE_LIKE.match(word) is not None
 
 
 def _own_full_stop(word: str) -> bool:
