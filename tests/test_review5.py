@@ -2,7 +2,8 @@
 
 Places that the system refuses only when `newsroom convert` makes them (``/proc/x``, a path
 beyond ``PATH_MAX``, ``link/..`` through a symbolic link); scraped bylines with a news agency
-before the filing place ("By Reuters in Baku").
+before the filing place ("By Reuters in Baku"); section initialisms in Cyrillic and with "&"
+("СНГ", "Q&A").
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.test_convert_cli import _env, jsonl
 from tests.test_convert_review4 import run_cli
-from tests.test_scraped_review import FIRST, names, page, read, texts
+from tests.test_scraped_review import FIRST, names, page, read, ru_page, texts
 
 import newsroom
 
@@ -184,3 +187,76 @@ def test_other_single_words_before_a_filing_place_stay_phrases(line: str) -> Non
     story = read(page([FIRST], byline=line))
     assert names(story) == []
     assert texts(story) == [FIRST, line]
+
+
+# --------------------------------------------------------------------------- scraped: section initialisms
+
+RU_FIRST = "Стороны обменялись проектами текстов."
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("СНГ", "СНГ"),
+        ("НОВОСТИ СНГ", "Новости СНГ"),
+        ("СНГ И ЕАЭС", "СНГ и ЕАЭС"),
+        ("США", "США"),
+        ("ОДКБ/ШОС", "ОДКБ/ШОС"),
+        ("ПОЛИТИКА ЕС", "Политика ЕС"),
+        ("Q&A", "Q&A"),
+        ("ИНТЕРВЬЮ И Q&A", "Интервью и Q&A"),
+        ("ОБЩЕСТВО И КУЛЬТУРА", "Общество и культура"),
+        ("МИР", "Мир"),
+    ],
+)
+def test_russian_section_names_keep_initialisms(line: str, name: str) -> None:
+    story = read(ru_page([RU_FIRST], byline=None, section=line))
+    assert story.section is not None
+    assert story.section.name == name
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Q&A", "Q&A"),
+        ("Q&A WITH THE MINISTER", "Q&A with the Minister"),
+        ("M&A DEALS", "M&A Deals"),
+        ("R&D", "R&D"),
+        ("AT&T/NATO", "AT&T/NATO"),
+        ("EU & NATO", "EU & NATO"),
+        ("ARTS&CULTURE", "Arts&culture"),  # words, not letters, joined by "&"
+        ("US ELECTIONS", "US Elections"),
+        ("ABOUT US", "About Us"),
+    ],
+)
+def test_letters_joined_by_an_ampersand_stay_as_written(line: str, name: str) -> None:
+    story = read(page([FIRST], section=line))
+    assert story.section is not None
+    assert story.section.name == name
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["НОВОСТИ", "СНГ", "И", "США", "ЭКОНОМИКА", "Q&A", "ЕС", "В", "МИРЕ", "R&D"]),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_russian_section_names_are_sentence_case_around_their_initialisms(words: list[str]) -> None:
+    kept = {"СНГ", "США", "Q&A", "ЕС", "R&D"}
+    got = ru_section(" ".join(words)).split()
+    assert len(got) == len(words)
+    for k, (word, out) in enumerate(zip(words, got, strict=True)):
+        if word in kept:
+            assert out == word
+        elif k == 0:
+            assert out == word.capitalize()
+        else:
+            assert out == word.lower()
+
+
+def ru_section(line: str) -> str:
+    story = read(ru_page([RU_FIRST], byline=None, section=line))
+    assert story.section is not None
+    return story.section.name

@@ -170,8 +170,15 @@ _MAX_NAME_WORDS = 6
 # The longest part of dotted initials or letters that keep their own full stop ("J.R.", "Ph.D.").
 _MAX_DOTTED_PART = 2
 # Initialisms a section name keeps in capitals ("US ELECTIONS" is "US Elections", not "Us"); "us"
-# only as the first word ("ABOUT US" is "About Us"). Ambiguous ones ("IT") are left out.
-_ACRONYMS = _words("usa uk eu un uae cis nato osce opec brics asean csto sco cop g7 g20 ai")
+# only as the first word ("ABOUT US" is "About Us"). Ambiguous ones ("IT") are left out. The
+# Russian and Azerbaijani editions' own are kept too ("СНГ", not "Снг").
+_ACRONYMS = _words(
+    "usa uk eu un uae cis nato osce opec brics asean csto sco cop g7 g20 ai",
+    "снг сша ес оон нато обсе опек брикс асеан одкб шос еаэс рф оаэ кнр фрг мвф вто воз сми ии мид аэс юнеско",
+    "abş ab bmt mdb atət",
+)
+# Letters joined by "&" stay as written ("Q&A", "M&A", "R&D"), not "Q&a".
+_AMPERSAND_JOINED = re.compile(r"^[^\W\d_]{1,4}(?:&[^\W\d_]{1,4})+$")
 # Words a title keeps in lower case unless they come first.
 _SMALL_WORDS = _words(
     "a an and as at but by for from in into nor of on or over per the to via vs with",
@@ -270,29 +277,37 @@ def _date(line: str, zone_: tzinfo, source: str) -> datetime | None:
 def _section_name(line: str, language: str) -> str:
     # The site prints section names in capitals with CSS; the dump keeps the capitals. English
     # names get title case with small words in lower case ("Society and Culture"); others,
-    # sentence case ("Общество и культура").
+    # sentence case ("Общество и культура"). Initialisms stay in capitals in both ("US
+    # Elections", "Новости СНГ"), and so do letters joined by "&" ("Q&A").
     if not line.isupper():
         return line
-    lower = line.lower()
-    if language != "en":
-        return lower[:1].upper() + lower[1:]
-    words = lower.split()
-    return " ".join(
-        word if k and word in _SMALL_WORDS else "".join(_capitalised(part, first=k == 0) for part in _PARTS.split(word))
-        for k, word in enumerate(words)
-    )
+    english = language == "en"
+    out: list[str] = []
+    for k, word in enumerate(line.split()):
+        if k and word.lower() in _SMALL_WORDS:
+            out.append(word.lower())
+            continue
+        parts = _PARTS.split(word)
+        out.append(
+            "".join(_cased(part, first=k == 0, capital=english or (k == 0 and i == 0)) for i, part in enumerate(parts))
+        )
+    return " ".join(out)
 
 
 _PARTS = re.compile(r"([-/])")  # split() keeps the separators
 
 
-def _capitalised(part: str, *, first: bool) -> str:
-    """One part of a section name's word: an initialism in capitals ("US" only first), else capitalised."""
+def _cased(part: str, *, first: bool, capital: bool) -> str:
+    """One part of a section name's word in capitals: an initialism stays so ("US" only first, "Q&A").
+
+    Any other part is capitalised when ``capital`` (title case, or the first word), else lower case.
+    """
     if part in {"-", "/"}:
         return part
-    if part in _ACRONYMS or (first and part == "us"):
-        return part.upper()
-    return part[:1].upper() + part[1:]
+    lower = part.lower()
+    if lower in _ACRONYMS or (first and lower == "us") or _AMPERSAND_JOINED.match(part):
+        return part
+    return lower[:1].upper() + lower[1:] if capital else lower
 
 
 def _byline_names(line: str) -> list[str] | None:
