@@ -3,15 +3,17 @@
 Places that the system refuses only when `newsroom convert` makes them (``/proc/x``, a path
 beyond ``PATH_MAX``, ``link/..`` through a symbolic link); scraped bylines with a news agency
 before the filing place ("By Reuters in Baku"); section initialisms in Cyrillic and with "&"
-("СНГ", "Q&A").
+("СНГ", "Q&A"); NewsML-G2's "9999-12-31T24:00:00Z", whose next midnight is in the year 10000.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.test_convert_cli import _env, jsonl
 from tests.test_convert_review4 import run_cli
+from tests.test_newsml_review4 import HEAD, META_END
 from tests.test_scraped_review import FIRST, names, page, read, ru_page, texts
 
 import newsroom
+from newsroom_newsml import NewsMLReader
 
 
 # --------------------------------------------------------------------------- convert: unusable places
@@ -260,3 +264,66 @@ def ru_section(line: str) -> str:
     story = read(ru_page([RU_FIRST], byline=None, section=line))
     assert story.section is not None
     return story.section.name
+
+
+# --------------------------------------------------------------------------- NewsML-G2: 24:00 at the end of time
+
+LAST_DAY_END = "9999-12-31T24:00:00Z"
+
+
+def newsml_item(field: str, value: str, guid: str = "urn:x:1") -> bytes:
+    """A news item whose ``field`` (``itemMeta.firstCreated``...) holds ``value``."""
+    head, meta_end = HEAD.replace(b"urn:x:1", guid.encode()), META_END
+    tag = field.split(".")[1].encode()
+    element = b"<" + tag + b">" + value.encode() + b"</" + tag + b">"
+    if field == "itemMeta.versionCreated":
+        head = head.replace(b"<versionCreated>2026-01-01T00:00:00Z</versionCreated>", element)
+    elif field.startswith("itemMeta."):
+        head += element
+    else:
+        meta_end = meta_end.replace(b"<headline>", element + b"<headline>")
+    return head + meta_end + b"</contentSet></newsItem>"
+
+
+def read_newsml(data: bytes) -> list[newsroom.Article | newsroom.ReadError]:
+    return list(NewsMLReader().read(io.BytesIO(data), source="partner.xml"))
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["itemMeta.firstCreated", "itemMeta.versionCreated", "itemMeta.embargoed", "contentMeta.contentCreated"],
+)
+@pytest.mark.parametrize("value", [LAST_DAY_END, "9999-12-31T24:00:00.000+04:00", "9999-12-31T24:00:00-12:00"])
+def test_the_end_of_the_last_day_is_a_field_error(field: str, value: str) -> None:
+    (error,) = read_newsml(newsml_item(field, value))
+    assert isinstance(error, newsroom.ReadError)
+    assert f"{field}: {value!r} is past the latest date-time that can be held" in str(error)
+    assert error.source == "partner.xml"
+
+
+def test_the_reader_goes_on_after_it() -> None:
+    good = newsml_item("itemMeta.firstCreated", "9999-12-30T24:00:00Z", guid="urn:x:2")
+    message = b"<newsMessage xmlns='http://iptc.org/std/nar/2006-10-01/'><header/><itemSet>%s%s</itemSet></newsMessage>"
+    results = read_newsml(message % (newsml_item("itemMeta.firstCreated", LAST_DAY_END), good))
+    assert [type(r).__name__ for r in results] == ["ReadError", "Article"]
+    story = results[1]
+    assert isinstance(story, newsroom.Article)
+    assert story.first_created == datetime(9999, 12, 31, tzinfo=UTC)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(min_value=datetime(9998, 12, 1).date()),
+    st.sampled_from(["Z", "", "+04:00", "-12:00", "+14:00", ".000Z"]),
+)
+def test_24_00_is_the_next_midnight_or_a_field_error(day: Any, zone: str) -> None:
+    (result,) = read_newsml(newsml_item("itemMeta.firstCreated", f"{day.isoformat()}T24:00:00{zone}"))
+    if day.year == 9999 and (day.month, day.day) == (12, 31):
+        assert isinstance(result, newsroom.ReadError)
+        assert "itemMeta.firstCreated" in str(result)
+    else:
+        assert isinstance(result, newsroom.Article)
+        assert result.first_created is not None
+        assert result.first_created.replace(tzinfo=None) == datetime.combine(day, datetime.min.time()) + timedelta(
+            days=1
+        )
