@@ -22,7 +22,7 @@ from newsroom import (
     obligations,
     text_satisfies,
 )
-from newsroom.attribution import unpaid, urls_in_text
+from newsroom.attribution import host_of, unpaid, urls_in_text
 
 
 CALIBER_NOTICE = "Any use of materials is allowed only if there is a hyperlink to Caliber.az"
@@ -308,15 +308,25 @@ class TestTextSatisfies:
                     "”",
                     "’",
                     "…",
+                    "„",
+                    "“",
+                    "‹",
+                    "—",
+                    "-",
+                    "a",
+                    "/o’brien",
+                    "/„Bild“-Zeitung",
+                    ".html",
+                    "?",
+                    "#",
                 ]
             ),
             max_size=14,
         ).map("".join)
     )
     def test_urls_in_text_is_the_case_blind_pattern(self, text: str) -> None:
-        # The "://" search must find what a case-blind regular expression finds, no more, no less.
-        pattern = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
-        assert urls_in_text(text) == [m.group(0).rstrip(".,;:!?…»”’“‘›") for m in pattern.finditer(text)]
+        # The "://" search must find what one case-blind regular expression finds, no more, no less.
+        assert urls_in_text(text) == reference_urls_in_text(text)
 
     def test_story_url_in_text(self) -> None:
         assert text_satisfies(f"Original: {STORY_URL}.", exact())
@@ -335,3 +345,85 @@ def test_quotation_marks_inside_a_url_stay_and_closing_ones_after_it_go(url: str
     assert urls_in_text(f"Read {url} now.") == [url]
     assert urls_in_text(f"«{url}»") == [url]
     assert urls_in_text(f"“{url}”.") == [url]
+
+
+_QUOTES = "‘’‚‛“”„‟«»‹›「」『』＂＇"
+_REFERENCE = re.compile(
+    # The host stops at a quotation mark, dash or ellipsis; in the path, a quotation mark is
+    # part of the URL only when the path goes on after it.
+    rf"""https?://[^\s<>"'()\[\]{{}}/?#{_QUOTES}—–…]*"""
+    rf"""(?:[/?#](?:[^\s<>"'()\[\]{{}}{_QUOTES}]|[{_QUOTES}](?=[\w\-~/#%&=+@*$]|[.:?][^\W_]))*)?""",
+    re.IGNORECASE,
+)
+
+
+def reference_urls_in_text(text: str) -> list[str]:
+    """``urls_in_text`` as one regular expression (slow: case-blind), trailing punctuation dropped."""
+    found = (m.group(0).rstrip(".,;:!?…»”’“‘›") for m in _REFERENCE.finditer(text))
+    return [url for url in found if url.partition("://")[2]]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("https://caliber.az’a istinadən", "https://caliber.az"),  # an Azerbaijani suffix
+        ("https://caliber.az'a istinadən", "https://caliber.az"),
+        ("“https://caliber.az”—he said", "https://caliber.az"),
+        ("“https://caliber.az”–he said", "https://caliber.az"),
+        ("«https://caliber.az»-dan", "https://caliber.az"),
+        ("https://caliber.az„Titel“", "https://caliber.az"),  # an opening quotation mark after the host
+        ("https://caliber.az«x»", "https://caliber.az"),
+        ("https://caliber.az‹x›", "https://caliber.az"),
+        ("https://caliber.az:8080’s page", "https://caliber.az:8080"),
+        ("https://caliber.az.’a", "https://caliber.az"),
+        ("“https://caliber.az/en/post/1”—he said", "https://caliber.az/en/post/1"),
+        ("“https://caliber.az/en/post/1”, he said", "https://caliber.az/en/post/1"),
+        ("“https://caliber.az/en/post/1.”", "https://caliber.az/en/post/1"),
+        ("‘https://caliber.az/en/post/1’…", "https://caliber.az/en/post/1"),
+        ("„https://caliber.az/x“.", "https://caliber.az/x"),
+        ("https://example.com/o’brien-says", "https://example.com/o’brien-says"),
+        ("https://de.example/„Bild“-Zeitung", "https://de.example/„Bild“-Zeitung"),
+        ("“https://de.example/„Bild“-Zeitung”—so", "https://de.example/„Bild“-Zeitung"),
+        ("https://de.example/„Bild“.html", "https://de.example/„Bild“.html"),
+        ("https://de.example/„Bild“/2", "https://de.example/„Bild“/2"),
+        ("https://example.com/?q=„x“&p=1", "https://example.com/?q=„x“&p=1"),
+    ],
+)
+def test_text_glued_after_a_url_is_not_part_of_it(text: str, url: str) -> None:
+    assert urls_in_text(text) == [url]
+    assert urls_in_text(f"Mənbə: {text}") == [url]
+    assert text_satisfies(text, site(host_of(url)))
+
+
+def test_a_url_glued_after_another_is_found_too() -> None:
+    text = "“https://caliber.az”“https://wire.example.org/stories/4711”"
+    assert urls_in_text(text) == ["https://caliber.az", "https://wire.example.org/stories/4711"]
+
+
+def test_nothing_after_the_scheme_is_no_url() -> None:
+    assert urls_in_text("https://’a and http://.") == []
+
+
+_HOSTS = st.from_regex(r"[a-z][a-z0-9]{0,8}(\.[a-z]{2,6}){1,2}", fullmatch=True)
+_PATHS = st.lists(
+    st.sampled_from(["/", "en", "post", "-", "_", "o’brien", "„Bild“-Zeitung", "Côte_d’Ivoire", "1", ".html"]),
+    max_size=5,
+).map(lambda parts: "/" + "".join(parts) if parts else "")
+_CLOSING = st.sampled_from(["’", "”", "»", "›", "“", "‘", "'", '"'])
+_AFTER_HOST = st.sampled_from(["", " he said", "a istinadən", "—he said", "-dan", ", he said", ".", "…", "„x“"])
+_AFTER_PATH = st.sampled_from(["", " he said", "—he said", "–so", ", he said", ".", "…", "! Yes", "»"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HOSTS, _CLOSING, _AFTER_HOST)
+def test_a_quotation_mark_ends_the_host(host: str, closing: str, after: str) -> None:
+    assert urls_in_text(f"See https://{host}{closing}{after}") == [f"https://{host}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HOSTS, _PATHS, _CLOSING, _AFTER_PATH)
+def test_a_closing_quotation_mark_ends_the_path_unless_it_goes_on(
+    host: str, path: str, closing: str, after: str
+) -> None:
+    url = f"https://{host}{path}".rstrip(".")
+    assert urls_in_text(f"“{url}{closing}{after}") == [url]

@@ -196,6 +196,9 @@ def _time(text: str | None, where: str) -> datetime | None:
     except ValueError:
         msg = f"{text!r} is not a date-time, a date, a year-month or a year"
         raise newsroom.ValidationError(where, msg) from None
+    except OverflowError:  # 9999-12-31T24:00:00: the next day's midnight is in the year 10000
+        msg = f"{text!r} is past the latest date-time that can be held (the end of 9999-12-31)"
+        raise newsroom.ValidationError(where, msg) from None
     return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
 
 

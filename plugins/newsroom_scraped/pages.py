@@ -156,14 +156,29 @@ _NAME_TITLES = _words("prof dr mr mrs ms mx gen col capt lt sgt rev hon sen rep 
 _STAFF_WORDS = _words("staff correspondent correspondents reporter reporters writer writers team desk bureau")
 # Where a byline says the story was filed: "By Jane Roe in Baku", "By Anar Aliyev in New York".
 _FILED_FROM = re.compile(r"\s+(?:in|из|в)\s+[A-ZА-ЯЁ][\w.'’-]*(?:\s+[A-ZА-ЯЁ][\w.'’-]*){0,2}$")
+# News agencies whose one-word name may stand before a filing place ("By Reuters in Baku"),
+# where any other single word reads as a phrase ("By Sunset in Gaza", "By Decree in Baku").
+# Names in capitals ("AFP", "TASS") and site names ("Caliber.Az", "Report.az") need no entry.
+_NEWS_AGENCIES = _words(
+    "reuters bloomberg interfax trend xinhua anadolu apa afp ap tass report caliber azertac azərtac",
+    "turan kyodo yonhap efe ansa dpa upi sputnik ria",
+    "рейтер блумберг интерфакс синьхуа анадолу тасс азертадж",
+)
 # Abbreviations that end a name with their own full stop ("Martin Luther King Jr.", "Esq.").
 _NAME_ABBREVIATIONS = _words("jr sr jnr snr esq")
 _MAX_NAME_WORDS = 6
 # The longest part of dotted initials or letters that keep their own full stop ("J.R.", "Ph.D.").
 _MAX_DOTTED_PART = 2
 # Initialisms a section name keeps in capitals ("US ELECTIONS" is "US Elections", not "Us"); "us"
-# only as the first word ("ABOUT US" is "About Us"). Ambiguous ones ("IT") are left out.
-_ACRONYMS = _words("usa uk eu un uae cis nato osce opec brics asean csto sco cop g7 g20 ai")
+# only as the first word ("ABOUT US" is "About Us"). Ambiguous ones ("IT") are left out. The
+# Russian and Azerbaijani editions' own are kept too ("СНГ", not "Снг").
+_ACRONYMS = _words(
+    "usa uk eu un uae cis nato osce opec brics asean csto sco cop g7 g20 ai",
+    "снг сша ес оон нато обсе опек брикс асеан одкб шос еаэс рф оаэ кнр фрг мвф вто воз сми ии мид аэс юнеско",
+    "abş ab bmt mdb atət",
+)
+# Letters joined by "&" stay as written ("Q&A", "M&A", "R&D"), not "Q&a".
+_AMPERSAND_JOINED = re.compile(r"^[^\W\d_]{1,4}(?:&[^\W\d_]{1,4})+$")
 # Words a title keeps in lower case unless they come first.
 _SMALL_WORDS = _words(
     "a an and as at but by for from in into nor of on or over per the to via vs with",
@@ -262,29 +277,37 @@ def _date(line: str, zone_: tzinfo, source: str) -> datetime | None:
 def _section_name(line: str, language: str) -> str:
     # The site prints section names in capitals with CSS; the dump keeps the capitals. English
     # names get title case with small words in lower case ("Society and Culture"); others,
-    # sentence case ("Общество и культура").
+    # sentence case ("Общество и культура"). Initialisms stay in capitals in both ("US
+    # Elections", "Новости СНГ"), and so do letters joined by "&" ("Q&A").
     if not line.isupper():
         return line
-    lower = line.lower()
-    if language != "en":
-        return lower[:1].upper() + lower[1:]
-    words = lower.split()
-    return " ".join(
-        word if k and word in _SMALL_WORDS else "".join(_capitalised(part, first=k == 0) for part in _PARTS.split(word))
-        for k, word in enumerate(words)
-    )
+    english = language == "en"
+    out: list[str] = []
+    for k, word in enumerate(line.split()):
+        if k and word.lower() in _SMALL_WORDS:
+            out.append(word.lower())
+            continue
+        parts = _PARTS.split(word)
+        out.append(
+            "".join(_cased(part, first=k == 0, capital=english or (k == 0 and i == 0)) for i, part in enumerate(parts))
+        )
+    return " ".join(out)
 
 
 _PARTS = re.compile(r"([-/])")  # split() keeps the separators
 
 
-def _capitalised(part: str, *, first: bool) -> str:
-    """One part of a section name's word: an initialism in capitals ("US" only first), else capitalised."""
+def _cased(part: str, *, first: bool, capital: bool) -> str:
+    """One part of a section name's word in capitals: an initialism stays so ("US" only first, "Q&A").
+
+    Any other part is capitalised when ``capital`` (title case, or the first word), else lower case.
+    """
     if part in {"-", "/"}:
         return part
-    if part in _ACRONYMS or (first and part == "us"):
-        return part.upper()
-    return part[:1].upper() + part[1:]
+    lower = part.lower()
+    if lower in _ACRONYMS or (first and lower == "us") or _AMPERSAND_JOINED.match(part):
+        return part
+    return lower[:1].upper() + lower[1:] if capital else lower
 
 
 def _byline_names(line: str) -> list[str] | None:
@@ -298,7 +321,9 @@ def _byline_names(line: str) -> list[str] | None:
     particle, a capitalised function word ("Had", "The" inside a name), a digit, punctuation
     other than a name's (a full stop elsewhere only after an initial or a short abbreviation),
     or a name that is a time ("By Monday, ...", "By March", "By Monday Morning"). A word that
-    opens a time is a first name when a name follows ("By Novruz Mammadov").
+    opens a time is a first name when a name follows ("By Novruz Mammadov"). Where the story
+    was filed ("in Baku") is left out; before it, a one-word name must be a news agency's
+    ("By Reuters in Baku", "By AFP in Baku"), else the line is a phrase ("By Sunset in Gaza").
     """
     if len(line) > _MAX_BYLINE:
         return None
@@ -314,9 +339,14 @@ def _byline_names(line: str) -> list[str] | None:
     names = [n.strip() for n in _NAME_SEPARATORS.split(text)]
     if not names or any(not _is_name(n) for n in names):
         return None
-    if place is not None and any(len(n.split()) < 2 and not n.isupper() for n in names):  # noqa: PLR2004
-        return None  # "By Sunset in Gaza.": a phrase; "By Jane Roe in Baku", "By AFP in Baku": bylines
+    if place is not None and any(len(n.split()) < 2 and not _is_agency(n) for n in names):  # noqa: PLR2004
+        return None  # "By Sunset in Gaza.": a phrase; "By Jane Roe in Baku", "By Reuters in Baku": bylines
     return names
+
+
+def _is_agency(word: str) -> bool:
+    """Whether a one-word name is a news agency's: known ("Reuters"), in capitals ("AFP"), or a site."""
+    return word.isupper() or word.lower() in _NEWS_AGENCIES or _SITE_LIKE.match(word) is not None
 
 
 def _own_full_stop(word: str) -> bool:

@@ -268,23 +268,61 @@ def _norm_url(url: str) -> str:
 
 
 _URL_TAIL = re.compile(r"[^\s<>\"'()\[\]{}]+")
+# Quotation marks and apostrophes of any language (ASCII ones never get into the tail).
+_QUOTES = "‘’‚‛“”„‟«»‹›「」『』＂＇"
+# A host ends at its first quotation mark or apostrophe ("https://caliber.az’a istinadən",
+# "“https://caliber.az”—he said", "https://caliber.az«"), dash or ellipsis: none is allowed in
+# a host name (IDNA).
+_HOST = re.compile(f"[^/?#{_QUOTES}—–…]*")
+_QUOTE = re.compile(f"[{_QUOTES}]")
+# After a quotation mark inside the path, what goes on with the URL (".../o’brien-says",
+# ".../„Bild“-Zeitung"); anything else (the end of the text, a space, a dash, a comma, another
+# quotation mark) ends the URL at the mark. A full stop, colon or question mark goes on only
+# when a letter or digit follows it (".../„Bild“.html").
+_PATH_GOES_ON = frozenset("-_~/#%&=+@*$")
+_PATH_GOES_ON_BEFORE_WORD = frozenset(".:?")
 # Sentence punctuation, an ellipsis and closing quotation marks of any language after a URL are
-# not part of it: "«https://caliber.az»", "“https://caliber.az/x”." (a quotation mark inside one,
-# as in ".../o’brien-says", stays).
+# not part of it: "«https://caliber.az»", "“https://caliber.az/x”.".
 _TRAILING = ".,;:!?…»”’“‘›"
 
 
-def urls_in_text(text: str) -> list[str]:
-    r"""The http(s) URLs printed in ``text``, with their scheme, sentence punctuation after them dropped.
+def _path_goes_on(text: str, after: int, end: int) -> bool:
+    """Whether the URL goes on past a quotation mark in its path, ``after`` being the next index."""
+    if after >= end:
+        return False
+    char = text[after]
+    if char.isalnum() or char in _PATH_GOES_ON:
+        return True
+    return char in _PATH_GOES_ON_BEFORE_WORD and after + 1 < end and text[after + 1].isalnum()
 
-    The same as searching for ``https?://[^\s<>"'()[\]{}]+`` ignoring case, at a fraction of
-    the cost: the search is for ``://`` (a case-blind pattern cannot use a fast literal
-    search, and takes ten times longer over a page).
+
+def _url_end(text: str, host_start: int, end: int) -> int:
+    """Where the URL whose host starts at ``host_start`` ends, its tail running up to ``end``."""
+    host = _HOST.match(text, host_start, end)
+    host_end = host.end() if host is not None else host_start
+    if host_end < end and text[host_end] not in "/?#":
+        return host_end  # a quotation mark, dash or ellipsis ends the host, and the URL with it
+    for mark in _QUOTE.finditer(text, host_end, end):
+        if not _path_goes_on(text, mark.end(), end):
+            return mark.start()
+    return end
+
+
+def urls_in_text(text: str) -> list[str]:
+    r"""The http(s) URLs printed in ``text``, with their scheme, text glued after them dropped.
+
+    A URL is ``https?://`` (case-blind) and what follows up to a space or one of ``<>"'()[]{}``,
+    but its host ends at a quotation mark, apostrophe, dash or ellipsis
+    ("https://caliber.az’a istinadən"); a quotation mark in its path ends it unless the path goes
+    on after it (".../o’brien-says", ".../„Bild“-Zeitung" stay whole; ".../x”—he said" does not);
+    and sentence punctuation and closing quotation marks at its end are dropped. The search is
+    for ``://`` (a case-blind pattern cannot use a fast literal search, and takes ten times
+    longer over a page).
     """
     out: list[str] = []
     at = text.find("://")
     while at != -1:
-        # casefold(), as the pattern's case-blind match does, reads the long s of "httpſ" as "s".
+        # casefold(), as a case-blind match does, reads the long s of "httpſ" as "s".
         if at >= 5 and text[at - 5 : at].casefold() == "https":  # noqa: PLR2004 - len("https")
             start = at - 5
         elif at >= 4 and text[at - 4 : at].casefold() == "http":  # noqa: PLR2004 - len("http")
@@ -296,9 +334,12 @@ def urls_in_text(text: str) -> list[str]:
         if tail is None:
             at = text.find("://", at + 3)
             continue
-        end = tail.end()
-        out.append(text[start:end].rstrip(_TRAILING))
-        at = text.find("://", end)
+        cut = _url_end(text, at + 3, tail.end())
+        url = text[start:cut].rstrip(_TRAILING)
+        if len(url) > at + 3 - start:  # something after the "://"
+            out.append(url)
+        # Text glued after a URL may hold the next one: "“https://a.example”“https://b.example”".
+        at = text.find("://", max(cut, at + 3))
     return out
 
 

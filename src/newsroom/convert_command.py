@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from newsroom.converting import ConvertResult, ConvertStatus, OutputLayout, convert, input_size
+from newsroom.converting import ConvertResult, ConvertStatus, OutputLayout, PlaceError, convert, input_size
 from newsroom.errors import NewsroomError
 
 
@@ -90,6 +90,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         err.write(f"newsroom convert: error: {exc}\n")
         return 2
     started = last = time.monotonic()
+    unusable: PlaceError | None = None
     try:
         if bar:
             bar.start()
@@ -116,9 +117,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         # A shell's own convention for a run stopped by Ctrl-C: status 130, and no traceback.
         err.write(f"newsroom convert: interrupted after {_counts(counts)}\n")
         return INTERRUPTED
+    except PlaceError as exc:
+        # An output folder or report that the system refuses only when it is made (/proc/x, a
+        # path beyond PATH_MAX): a usage error like the places convert() refuses up front.
+        unusable = exc
     finally:
         if bar:
             bar.stop()
+    if unusable is not None:
+        err.write(f"newsroom convert: error: {unusable}\n")
+        return 2
     if not args.quiet:
         seconds = time.monotonic() - started
         out.write(f"{_counts(counts)} in {seconds:.1f}s -> {args.out}\n")

@@ -1575,18 +1575,21 @@ class _Report:
 
     def __init__(self, path: str, meta: Mapping[str, Any]) -> None:
         self.path = path
-        directory = os.path.dirname(os.path.abspath(path))
-        os.makedirs(directory, exist_ok=True)
+        directory = _report_folder(path)
         fd, self.tmp = tempfile.mkstemp(
             dir=directory, prefix=f"{_TEMP_PREFIX}{_hostname()}-{os.getpid()}-", suffix=_TEMP_SUFFIX
         )
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o666 & ~_umask())
         # A file name that is not UTF-8 (a surrogate-escaped str) is written as a JSON \u escape,
         # which reads back as the same name, instead of stopping the run.
         self.stream = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace")
-        head = json.dumps(dict(meta), ensure_ascii=False, indent=2)
-        self.stream.write(head[:-2] + ',\n  "inputs": [')
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o666 & ~_umask())
+            head = json.dumps(dict(meta), ensure_ascii=False, indent=2)
+            self.stream.write(head[:-2] + ',\n  "inputs": [')
+        except BaseException:
+            self.abort()  # no report begun: no temporary file left either
+            raise
         self.current: str | None = None
         self.counts: dict[str, int] = {}
         self.totals = {s.value: 0 for s in ConvertStatus}
@@ -1822,7 +1825,7 @@ def _check_places(out: str, report: str | None) -> None:
         if os.path.isdir(report):
             msg = f"the report {report!r} is a folder; name a file, e.g. {os.path.join(report, 'report.json')!r}"
             raise ValueError(msg)
-        folder = os.path.dirname(os.path.abspath(report))
+        folder = _report_folder(report)
         blocker = _not_a_folder(folder)
         if blocker is not None:
             msg = f"the report {report!r} cannot be written: {blocker!r} exists and is not a folder"
@@ -1839,7 +1842,8 @@ def _check_places(out: str, report: str | None) -> None:
 
 def _check_creatable(folder: str, what: str) -> None:
     """Raise ValueError unless ``folder`` exists or could be made, and could be written to."""
-    path = os.path.abspath(folder)
+    # The real path: "link/.." is the folder above the link's target, not the folder holding it.
+    path = os.path.realpath(folder)
     parts = Path(path).parts
     existing = path
     while not os.path.isdir(existing):
@@ -1858,6 +1862,47 @@ def _check_creatable(folder: str, what: str) -> None:
     if not os.access(existing, os.W_OK | os.X_OK):
         msg = f"{what} {folder!r} cannot be written to: no permission in {existing!r}"
         raise ValueError(msg)
+
+
+class PlaceError(ValueError):
+    """The output folder or the report cannot be made, found when the run starts.
+
+    :func:`convert` checks the places before it returns, but some refusals only show when a
+    folder or file is made (``/proc/x``, a path beyond ``PATH_MAX``, ``link/..`` through a
+    symbolic link into a folder that cannot be written); the run's first step raises this then,
+    before any input is read. The message names the place and the system's reason.
+    """
+
+
+def _make_folder(folder: str, what: str) -> None:
+    """Make ``folder`` (and its parents) if need be, or raise :class:`PlaceError`."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.filename is not None and os.fsdecode(exc.filename) != folder and exc.errno != errno.ENAMETOOLONG:
+            reason = f"{reason}: {os.fsdecode(exc.filename)!r}"  # the parent that could not be made
+        msg = f"{what} {folder!r} cannot be made: {reason}"
+        raise PlaceError(msg) from None
+
+
+def _open_report(path: str, meta: Mapping[str, Any]) -> _Report:
+    """Start the report at ``path`` (its folder made if need be), or raise :class:`PlaceError`."""
+    _make_folder(_report_folder(path), f"the report {path!r}: its folder")
+    try:
+        return _Report(path, meta)
+    except OSError as exc:
+        # The system's reason alone: the file it names is the report's temporary file.
+        msg = f"the report {path!r} cannot be written: {exc.strerror or exc}"
+        raise PlaceError(msg) from None
+
+
+def _report_folder(path: str) -> str:
+    """The folder the report goes in, as the system finds it ("link/../r.json": above the link's target).
+
+    The report's temporary file is made there, so it is renamed into place on the same file system.
+    """
+    return os.path.realpath(os.path.dirname(path) or os.curdir)
 
 
 _REPORT_HEAD: Final = b'{\n  "newsroom": '
@@ -2000,44 +2045,54 @@ def _convert(
     stdin: IO[bytes] | None,
     progress: Callable[[int], None] | None,
 ) -> Iterator[ConvertResult]:
-    os.makedirs(config.out, exist_ok=True)
-    _remove_stale_temps(config.out)
-    own_client = None
-    executor: _Serial | _Processes | _Dask
-    if scheduler is not None:
-        client = own_client = _dask_client(scheduler)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    planner = _Planner(
-        state.host, reader, config.out, stdin, by_position=client is not None or workers > 1, report=report
-    )
-    tasks = _tasks(planner.units(stories))
-    run = _Run(config, state)
-    if client is not None:
-        executor = _Dask(config, client)
-    else:
-        # A single task is not worth starting processes for.
-        first = list(_take(tasks, _MIN_PARALLEL_TASKS))
-        tasks = _chain(first, tasks)
-        executor = (
-            _Serial(state)
-            if workers == 1 or len(first) < _MIN_PARALLEL_TASKS
-            else _Processes(config, workers, state.host)
-        )
+    # The places are made first, so one that cannot be made stops the run before any input is
+    # read or any worker started (a PlaceError, a usage error for the command line).
+    _make_folder(config.out, "the output folder")
     writer = (
-        _Report(
+        _open_report(
             report,
             {
                 "newsroom": _version(),
                 "out": config.out,
                 "formats": list(config.formats),
                 "layout": config.layout.value,
-                "jobs": "dask" if client is not None else workers,
+                "jobs": "dask" if client is not None or scheduler is not None else workers,
                 "now": config.now.isoformat(),
             },
         )
         if report
         else None
     )
+    own_client = None
+    executor: _Serial | _Processes | _Dask
+    try:
+        _remove_stale_temps(config.out)
+        if scheduler is not None:
+            client = own_client = _dask_client(scheduler)
+        planner = _Planner(
+            state.host, reader, config.out, stdin, by_position=client is not None or workers > 1, report=report
+        )
+        tasks = _tasks(planner.units(stories))
+        run = _Run(config, state)
+        if client is not None:
+            executor = _Dask(config, client)
+        else:
+            # A single task is not worth starting processes for.
+            first = list(_take(tasks, _MIN_PARALLEL_TASKS))
+            tasks = _chain(first, tasks)
+            executor = (
+                _Serial(state)
+                if workers == 1 or len(first) < _MIN_PARALLEL_TASKS
+                else _Processes(config, workers, state.host)
+            )
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        if own_client is not None:
+            with contextlib.suppress(Exception):
+                own_client.close()
+        raise
     stopped = finished = interrupted = False
     placing: Any = None  # the outcome whose temporary files are being renamed, until all are
     try:
