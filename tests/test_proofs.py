@@ -344,12 +344,52 @@ class TestPlainText:
         assert not proves(text, "text/plain")
 
     def test_other_text_types(self) -> None:
-        assert proves("[Caliber.Az](https://caliber.az)", "text/markdown")
+        assert proves("Source: https://caliber.az", "text/csv")
+        assert proves("Source: https://caliber.az", "text/vnd.example; charset=utf-8")
 
     def test_every_obligation_is_checked(self) -> None:
         report = check("https://caliber.az", "text/plain", (CALIBER, KYODO))
         assert report is not None
         assert [v.message for v in report.violations] == [f"{KYODO.describe()} is missing from the text"]
+
+
+class TestMarkdown:
+    """Markdown is proved on what a CommonMark renderer shows: a visible link to the host."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "# Talks\n\nSource: [Caliber.Az](https://caliber.az)\n",
+            "Source: [Caliber.Az](<https://caliber.az/en/post/1>)\n",
+            "Source: <https://caliber.az>\n",
+            "Source: https://caliber.az\n",  # a bare URL is linked, as GitHub and linkify do
+            "Source: [Caliber.Az][1]\n\n[1]: https://caliber.az\n",
+            '<p>Source: <a href="https://caliber.az">Caliber.Az</a></p>\n',
+        ],
+    )
+    def test_visible_link_passes(self, text: str) -> None:
+        assert proves(text, "text/markdown")
+        assert proves(text, "text/x-markdown; charset=utf-8")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "# Talks\n\n<!-- https://caliber.az -->\n",
+            "# Talks\n\n[src]: https://caliber.az\n",  # a definition no link uses shows nothing
+            "# Talks\n\n<div hidden>https://caliber.az</div>\n",
+            '<div style="display:none"><a href="https://caliber.az">Caliber.Az</a></div>\n',
+            "Source: `https://caliber.az`\n",  # code, not a link
+            "```\nhttps://caliber.az\n```\n",
+            "Source: caliber.az\n",  # no scheme: no link
+            "Source: [](https://caliber.az)\n",  # a link with no text cannot be seen
+        ],
+    )
+    def test_link_no_reader_sees_fails(self, text: str) -> None:
+        report = check(text, "text/markdown")
+        assert report is not None
+        assert [v.message for v in report.violations] == [
+            f"{CALIBER.describe()} is missing from the rendered Markdown's visible links"
+        ]
 
 
 class TestUnreadable:

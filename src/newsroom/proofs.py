@@ -12,7 +12,10 @@ Registered as a built-in plugin implementing ``newsroom_check_rendition``. It re
 - XML (``*/xml``, ``*+xml``): an element named ``a`` or ``link`` (any namespace) whose
   ``href`` points there;
 - JSON (``*/json``, ``*+json``): a string value that is or contains the URL;
-- plain text (``text/*``): the URL itself, with its scheme.
+- Markdown (``text/markdown``): rendered as CommonMark (markdown-it-py, with raw HTML and
+  linkify's bare ``http(s)`` URLs), then read as HTML: a comment, a link reference definition
+  nobody uses, or a hidden ``<div>`` pays nothing, as no reader sees a link there;
+- plain text (other ``text/*``): the URL itself, with its scheme.
 
 Other media types (PDF, ICML...) are left to the plugins that produce them. Parsing is safe:
 no network, no DTDs, no entity expansion.
@@ -35,7 +38,7 @@ from newsroom.exporting import CheckReport, Rendition, Violation
 from newsroom.hookspecs import hookimpl
 
 
-__all__ = ["HIDING_CLASSES", "html_links", "json_strings", "safe_xml_parser", "xml_links"]
+__all__ = ["HIDING_CLASSES", "html_links", "json_strings", "markdown_links", "safe_xml_parser", "xml_links"]
 
 _INVISIBLE_TAGS = frozenset({"head", "template", "noscript", "script", "style", "title"})
 # Utility classes that hide an element in the common CSS frameworks (Bootstrap, Tailwind,
@@ -360,6 +363,22 @@ def html_links(content: bytes) -> Iterator[str]:
             yield href
 
 
+@functools.cache
+def _markdown() -> Any:
+    """The CommonMark renderer for the Markdown proof: raw HTML kept, bare http(s) URLs linked."""
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable("linkify")
+    renderer.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "caliber.az" alone is no link
+    return renderer
+
+
+def markdown_links(content: bytes) -> Iterator[str]:
+    """The targets of the visible links of a Markdown document, as a CommonMark renderer shows it."""
+    rendered = _markdown().render(content.decode("utf-8"))
+    yield from html_links(f"<html><body>{rendered}</body></html>".encode())
+
+
 def xml_links(content: bytes) -> Iterator[str]:
     """The ``href`` of every element named ``a`` or ``link``, in any namespace."""
     root = etree.fromstring(content, safe_xml_parser())
@@ -466,6 +485,8 @@ def _kind(media_type: str) -> str | None:
         return "xml"
     if base.endswith(("/json", "+json")) or base == "application/x-ndjson":
         return "json"
+    if base in {"text/markdown", "text/x-markdown"}:
+        return "markdown"
     if base.startswith("text/"):
         return "text"
     return None
@@ -489,6 +510,9 @@ def newsroom_check_rendition(
             return _report(checker, unpaid(xml_links(rendition.content), owed), "document's link and a elements")
         if kind == "json":
             return _report(checker, _json_unpaid(rendition, owed), "JSON's values")
+        if kind == "markdown":
+            missing = unpaid(markdown_links(rendition.content), owed)
+            return _report(checker, missing, "rendered Markdown's visible links")
         text = rendition.content.decode("utf-8")
         return _report(checker, tuple(o for o in owed if not text_satisfies(text, o)), "text")
     except (etree.LxmlError, ValueError) as exc:  # syntax errors, "Document is empty", bad UTF-8
