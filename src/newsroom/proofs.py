@@ -369,7 +369,8 @@ def _markdown() -> Any:
     from markdown_it import MarkdownIt
 
     renderer = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable("linkify")
-    renderer.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "caliber.az" alone is no link
+    if renderer.linkify is not None:  # present: linkify-it-py is a dependency
+        renderer.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # "caliber.az" alone is no link
     return renderer
 
 
