@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -111,12 +112,9 @@ def test_stories_that_kill_their_workers_at_the_very_start_fail_alone(tmp_path: 
     assert sum(r.status is ConvertStatus.DONE for r in results) == 113
 
 
-_PARENT = os.getpid()
-
-
 def host_that_cannot_start_in_a_worker() -> newsroom.PluginHost:
-    """The crashing host here; in any other process, a plugin that cannot load."""
-    if os.getpid() != _PARENT:
+    """The crashing host here; in a worker process (forked, or from a forkserver), a plugin that cannot load."""
+    if multiprocessing.parent_process() is not None:
         msg = "this plugin cannot load here"
         raise RuntimeError(msg)
     return crashing_host()
