@@ -169,3 +169,23 @@ def test_initialisms_in_parts_and_words_that_only_look_like_them(line: str, name
     story = read(page([FIRST], section=line))
     assert story.section is not None
     assert story.section.name == name
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("İQTİSADİYYAT", "İqtisadiyyat"),
+        ("SİYASƏT", "Siyasət"),
+        ("DÜNYA", "Dünya"),
+        ("İNFRASTRUKTUR VƏ İNVESTİSİYA", "İnfrastruktur və investisiya"),
+        ("IRAQ", "Iraq"),  # the dotless capital: "ı" in lower case, "I" again at the start
+        ("ŞİMALI QAFQAZ", "Şimalı qafqaz"),
+    ],
+)
+def test_azerbaijani_section_names_keep_dotted_and_dotless_i(line: str, name: str) -> None:
+    azerbaijani = "Əliyev və Mirziyoyev Daşkənddə görüşdülər. Tərəflər əməkdaşlığı müzakirə etdilər."
+    story = read(page([azerbaijani], headline="Əliyev və Mirziyoyev görüşdü", section=line))
+    assert story.language == "az"
+    assert story.section is not None
+    assert story.section.name == name
+    assert "\u0307" not in story.section.name  # no combining dot above from "İ".lower()

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import lru_cache
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import newsroom
@@ -288,26 +289,40 @@ def _section_name(line: str, language: str) -> str:
             out.append(word.lower())
             continue
         parts = _PARTS.split(word)
+        turkic = language in _DOTTED_I
         out.append(
-            "".join(_cased(part, first=k == 0, capital=english or (k == 0 and i == 0)) for i, part in enumerate(parts))
+            "".join(
+                _cased(part, first=k == 0, capital=english or (k == 0 and i == 0), turkic=turkic)
+                for i, part in enumerate(parts)
+            )
         )
     return " ".join(out)
+
+
+# Languages whose dotted and dotless I are letters of their own: İ/i and I/ı, not I/i.
+_DOTTED_I: Final = frozenset({"az", "tr"})
+_TURKIC_LOWER: Final = str.maketrans({"İ": "i", "I": "ı"})
+_TURKIC_UPPER: Final = str.maketrans({"i": "İ", "ı": "I"})
 
 
 _PARTS = re.compile(r"([-/])")  # split() keeps the separators
 
 
-def _cased(part: str, *, first: bool, capital: bool) -> str:
+def _cased(part: str, *, first: bool, capital: bool, turkic: bool = False) -> str:
     """One part of a section name's word in capitals: an initialism stays so ("US" only first, "Q&A").
 
     Any other part is capitalised when ``capital`` (title case, or the first word), else lower case.
+    In Azerbaijani and Turkish, İ and I lower to i and ı ("İQTİSADİYYAT" is "İqtisadiyyat").
     """
     if part in {"-", "/"}:
         return part
-    lower = part.lower()
+    lower = part.translate(_TURKIC_LOWER).lower() if turkic else part.lower()
     if lower in _ACRONYMS or (first and lower == "us") or _AMPERSAND_JOINED.match(part):
         return part
-    return lower[:1].upper() + lower[1:] if capital else lower
+    if not capital:
+        return lower
+    head = lower[:1].translate(_TURKIC_UPPER) if turkic else lower[:1]
+    return head.upper() + lower[1:]
 
 
 def _byline_names(line: str) -> list[str] | None:
