@@ -34,8 +34,20 @@ class JsonExporter:
     carries_embargo = True
     description = "newsroom's native JSON: lossless, versioned, with history"
 
-    def export(self, article: newsroom.Article, context: newsroom.ExportContext) -> newsroom.Rendition:  # noqa: ARG002
-        """Render ``article`` as indented UTF-8 JSON ending in a newline (as :func:`newsroom.dumps`)."""
+    def export(self, article: newsroom.Article, context: newsroom.ExportContext) -> newsroom.Rendition:
+        """Render ``article`` as indented UTF-8 JSON ending in a newline (as :func:`newsroom.dumps`).
+
+        The exporter takes no options: the archive form is one, so that every copy of a story is
+        byte-identical. An option is refused with :class:`newsroom.ExportError` naming it, rather
+        than ignored (``indnt`` or ``indent`` would otherwise seem to work).
+        """
+        if context.options:
+            names = ", ".join(sorted(map(str, context.options)))
+            msg = (
+                f"unknown option(s) {names}; json takes no options (it always writes indented UTF-8 JSON; "
+                "use newsroom.dumps(story, indent=None) for one compact line)"
+            )
+            raise newsroom.ExportError(msg, format=self.name)
         try:  # the bytes straight from orjson, as newsroom.dumps writes them, without a round trip via str
             content = orjson.dumps(newsroom.to_dict(article), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
         except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits: the standard library's way

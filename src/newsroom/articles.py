@@ -33,6 +33,7 @@ from newsroom.validators import (
     clean_text,
     enum_value,
     http_url,
+    init_keys,
     is_bool,
     matches,
     min_items,
@@ -97,6 +98,7 @@ def _build(cls: type, item: Any, path: str) -> Any:
     if isinstance(item, cls):
         return item
     if isinstance(item, Mapping):
+        init_keys(cls, item, path)
         try:
             return cls(**item)
         except ValidationError as exc:

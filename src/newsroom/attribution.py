@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from newsroom.errors import ValidationError
-from newsroom.validators import clean_text, enum_value, http_url, non_empty, optional_str, optional_text
+from newsroom.validators import clean_text, enum_value, http_url, init_keys, non_empty, optional_str, optional_text
 
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def _policy_conv(value: AttributionPolicy | Mapping[str, Any] | None) -> Attribu
     if value is None or isinstance(value, AttributionPolicy):
         return value
     if isinstance(value, Mapping):
+        init_keys(AttributionPolicy, value, "policy")
         try:
             return AttributionPolicy(**value)
         except ValidationError as exc:

@@ -311,14 +311,41 @@ def _move(state: PublishState, action: Action, workflow: Workflow) -> Move:
     raise TransitionError(state.value, action.value, allowed, message)
 
 
+def _action_arg(action: object, state: PublishState, workflow: Workflow) -> Action:
+    """``action`` as an :class:`Action`, or a ValidationError listing what is allowed from ``state``."""
+    if isinstance(action, Action):
+        return action
+    member = Action._value2member_map_.get(action) if isinstance(action, str) else None
+    if member is not None:
+        return member  # type: ignore[return-value]
+    allowed = ", ".join(a.value for a in allowed_actions(state, workflow)) or "none (the state is final)"
+    every = ", ".join(a.value for a in Action)
+    raise ValidationError(
+        "action", f"{action!r} is not an action; allowed actions from {state.value}: {allowed} (all actions: {every})"
+    )
+
+
+def _check_actor(actor: object) -> None:
+    # A name alone cannot be checked against the permissions; say which type is wanted.
+    if not isinstance(actor, Actor):
+        raise ValidationError(
+            "actor",
+            f"must be a newsroom.Actor, not {type(actor).__name__} ({actor!r}); "
+            "e.g. newsroom.Actor(name='Sam Okafor', roles={'editor'}, desks=['world'])",
+        )
+
+
 def can_transition(
     article: Article, action: Action | str, *, actor: Actor | None = None, workflow: Workflow = DEFAULT_WORKFLOW
 ) -> bool:
     """Whether the table (and, given an actor, the permissions) allow ``action`` now.
 
     Guards that need the action's arguments (a schedule time, a kill reason) are not run.
+    An ``action`` that is no :class:`Action` raises :class:`~newsroom.errors.ValidationError`.
     """
-    action = Action(action)
+    action = _action_arg(action, article.state, workflow)
+    if actor is not None:
+        _check_actor(actor)
     if not any(m.source is article.state and m.action is action for m in workflow.moves()):
         return False
     if actor is not None and workflow.permissions is not None:
@@ -358,8 +385,9 @@ def transition(
     """
     from newsroom import audit
 
-    action = Action(action)
     state = article.state
+    action = _action_arg(action, state, workflow)
+    _check_actor(actor)
     allowed = [a.value for a in allowed_actions(state, workflow)]
     if workflow.permissions is not None:
         section = article.section.path if article.section else None
@@ -367,11 +395,9 @@ def transition(
         if rule is not None:
             raise PermissionDenied(state.value, action.value, allowed, actor.name, rule)
     move = _move(state, action, workflow)
-    now = clock()
-    if not isinstance(now, datetime) or now.utcoffset() is None:  # type: ignore[redundant-expr]
-        raise ValidationError("clock", f"must return an aware datetime, not {now!r}")
+    now = _now(article, action, clock)
     fields: dict[str, Any] = dict(changes or {})
-    _check_arguments(article, action, fields, correction)
+    _check_arguments(article, action, fields, correction, now)
     if action is Action.KILL and correction is None:
         correction = ("retraction", kill_notice_text(article.language))
     reasons = list(_guards(article, action, now=now, at=at, note=note, correction=correction, workflow=workflow))
@@ -403,6 +429,8 @@ def transition(
     )
     # Build the new content first (history unchanged), then seal the entry against it.
     staged = attrs.evolve(article, history=(*article.history, entry), **fields)
+    if action is Action.UPDATE:
+        _check_changes(article, staged, changes or {})
     if action in {Action.UPDATE, Action.CORRECT}:
         # A new public version must still be publishable: no update may empty the body.
         reasons = list(_publishable(staged))
@@ -412,19 +440,71 @@ def transition(
     return attrs.evolve(staged, history=(*article.history, sealed))
 
 
+MANAGED_FIELDS: Final = frozenset(
+    {"guid", "version", "state", "history", "corrections", "first_created", "published", "modified", "scheduled_for"}
+)
+"""Fields only the workflow sets: no update or correction may change them (``scheduled_for``
+is set by schedule and cleared by unschedule and publish)."""
+
+
+def _now(article: Article, action: Action, clock: Clock) -> datetime:
+    """The clock's time, aware and not before the story's last move (it may equal it)."""
+    now = clock()
+    if not isinstance(now, datetime) or now.utcoffset() is None:  # type: ignore[redundant-expr]
+        raise ValidationError("clock", f"must return an aware datetime, not {now!r}")
+    if not article.history:
+        return now
+    last = article.history[-1]
+    if now < last.at:
+        i = len(article.history) - 1
+        raise ValidationError(
+            "clock",
+            f"returned {now.isoformat()}, before the story's last move (history[{i}], {last.action.value}, at "
+            f"{last.at.isoformat()}); {action.value} cannot happen before it: time cannot run backwards",
+        )
+    return now
+
+
 def _check_arguments(
-    article: Article, action: Action, fields: Mapping[str, Any], correction: tuple[str, str] | None
+    article: Article,
+    action: Action,
+    fields: Mapping[str, Any],
+    correction: tuple[str, str] | None,
+    now: datetime,
 ) -> None:
-    forbidden = sorted(set(fields) & {"guid", "version", "state", "history", "corrections"})
+    forbidden = sorted(set(fields) & MANAGED_FIELDS)
     if forbidden:
-        raise ValidationError(forbidden[0], "is managed by the workflow and cannot be changed with an action")
+        name = forbidden[0]
+        rule = "is managed by the workflow and cannot be changed with an action"
+        if name == "scheduled_for":
+            rule += " (schedule sets it, unschedule and publish clear it)"
+        raise ValidationError(name, rule)
     unknown = sorted(set(fields) - set(attrs.fields_dict(type(article))))
     if unknown:
         raise ValidationError(unknown[0], "is not a field of Article, so an action cannot change it")
     if fields and action not in {Action.UPDATE, Action.CORRECT}:
         raise ValidationError("changes", f"only update and correct change a story's content, not {action.value}")
+    if "embargo_until" in fields and fields["embargo_until"] != article.embargo_until and not article.is_embargoed(now):
+        # Update and correct act on published stories: once one has been public, no embargo can
+        # take that back. While a published story is still withheld, its embargo may move.
+        since = max((t for t in (article.published, article.embargo_until) if t is not None), default=None)
+        when = f" since {since.isoformat()}" if since else ""
+        raise ValidationError(
+            "embargo_until",
+            f"cannot change: the story has been public{when}; an embargo can be set or moved only "
+            "before publication, or while a published story is still withheld under its embargo",
+        )
     if correction is not None and action not in {Action.CORRECT, Action.KILL}:
         raise ValidationError("correction", f"only correct and kill record a correction, not {action.value}")
+
+
+def _check_changes(article: Article, staged: Article, changes: Mapping[str, Any]) -> None:
+    """An update makes a new public version, so it must change something."""
+    if not any(getattr(staged, name) != getattr(article, name) for name in changes):
+        given = f"every field given ({', '.join(sorted(changes))}) equals the story's" if changes else "no field given"
+        raise ValidationError(
+            "changes", f"update changes nothing: {given}; pass the fields to change, e.g. headline=... or body=..."
+        )
 
 
 def _guards(
@@ -452,7 +532,7 @@ def _guards(
         when = article.embargo_until.isoformat()  # type: ignore[union-attr]
         yield f"the story is embargoed until {when}; schedule it for then, or use the 'withhold' embargo rule"
     if action is Action.KILL and not (note and note.strip()):
-        yield "kill needs a reason (note=...)"
+        yield "kill needs a reason (kill(reason=...), or note=... when calling transition)"
     if action is Action.CORRECT and (correction is None or not correction[1].strip()):
         yield "correct needs the correction's kind and text"
 

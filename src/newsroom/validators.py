@@ -10,10 +10,12 @@ import enum
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
+
+import attrs
 
 from newsroom.errors import ValidationError
 
@@ -25,6 +27,7 @@ __all__ = [
     "clean_text",
     "enum_value",
     "http_url",
+    "init_keys",
     "is_bool",
     "matches",
     "min_items",
@@ -272,3 +275,26 @@ def bcp47(_inst: object, attr: Any, value: Any) -> None:
 
 
 _GOOD_TAGS: set[str] = set()
+
+
+@functools.cache
+def _init_names(cls: type) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The keyword arguments of the attrs class ``cls``: all of them, and the required ones in order."""
+    fields = [f for f in attrs.fields(cls) if f.init]
+    return frozenset(str(f.alias) for f in fields), tuple(str(f.alias) for f in fields if f.default is attrs.NOTHING)
+
+
+def init_keys(cls: type, item: Mapping[Any, Any], path: str) -> None:
+    """Check that ``item`` can build the attrs class ``cls`` with ``cls(**item)``.
+
+    Unknown and missing keys are said as :func:`newsroom.from_dict` says them
+    (``section: unknown field(s): nme``, ``section.name: is required but missing``), not as the
+    ``TypeError`` of ``__init__``.
+    """
+    names, required = _init_names(cls)
+    unknown = sorted(k if isinstance(k, str) else repr(k) for k in item if k not in names)
+    if unknown:
+        raise ValidationError(path, f"unknown field(s): {', '.join(unknown)}")
+    for name in required:
+        if name not in item:
+            raise ValidationError(f"{path}.{name}" if path else name, "is required but missing")
