@@ -15,7 +15,7 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -114,7 +114,7 @@ def internal_fields(cls: type[Any]) -> list[str]:
 
 
 def test_the_known_internal_fields_are_marked() -> None:
-    assert {"ed_note"} <= set(internal_fields(newsroom.Article))
+    assert {"ed_note", "extra"} <= set(internal_fields(newsroom.Article))
     assert {"note"} <= set(internal_fields(HistoryEntry))
 
 
@@ -128,10 +128,13 @@ def marked_story(clock: FixedClock) -> tuple[newsroom.Article, list[str]]:
 
     story = sample_article(clock=clock)
     for name in internal_fields(newsroom.Article):
-        assert attrs.fields_dict(newsroom.Article)[name].type in (str, str | None, "str", "str | None"), (
-            f"teach this test to fill the internal field Article.{name}"
-        )
-        change: dict[str, Any] = {name: mark(name.replace("_", ""))}  # the field name is only known here
+        kind = attrs.fields_dict(newsroom.Article)[name].type
+        change: dict[str, Any]  # the field name is only known here
+        if kind in (str, str | None, "str", "str | None"):
+            change = {name: mark(name.replace("_", ""))}
+        else:
+            assert kind in (Mapping[str, str], "Mapping[str, str]"), f"teach this test to fill Article.{name}"
+            change = {name: {mark(f"{name}key"): mark(f"{name}value")}}
         story = attrs.evolve(story, **change)
     entry_fields = internal_fields(HistoryEntry)
     assert entry_fields == ["note"], "teach this test to fill the new internal fields of HistoryEntry"
