@@ -69,7 +69,7 @@ import attrs
 
 from newsroom.articles import Article
 from newsroom.audit import verify
-from newsroom.errors import AttributionError, NewsroomError, ReadError, ValidationError
+from newsroom.errors import AttributionError, ExportError, NewsroomError, ReadError, ValidationError
 from newsroom.exporting import Reader, export
 from newsroom.plugins import PluginHost, default_host, make_plugin_manager
 
@@ -443,6 +443,25 @@ def _relative(stem: str, format: str, suffix: str, layout: OutputLayout) -> str:
     return f"{stem}.{format}{suffix}"
 
 
+def _output_path(config: _Config, stem: str, format: str) -> str:
+    """Where ``format``'s file for ``stem`` goes; raises :class:`ExportError` if that is not inside --out.
+
+    Exporter names and suffixes are checked when plugins register them, and stems come from
+    checked slugs and sections; this is the last guard that nothing is written elsewhere.
+    """
+    path = os.path.join(config.out, _relative(stem, format, config.suffixes[format], config.layout))
+    out = os.path.normpath(config.out)
+    normal = os.path.normpath(path)
+    if normal == out or os.path.commonpath([out, normal]) != out:
+        msg = (
+            f"the {format} output would be written at {path!r}, which is not inside the output folder "
+            f"{config.out!r}; nothing was written for it (check the {format!r} exporter's name and suffix, "
+            "and the story's section and slug)"
+        )
+        raise ExportError(msg, format=format)
+    return path
+
+
 _MASK_64: Final = (1 << 64) - 1
 
 
@@ -615,14 +634,21 @@ def _write_temp(state: _State, directory: str, content: bytes, owner: bytes | No
 def _process(state: _State, article: Article, line: int | None, mtime_ns: int | None) -> _Story:
     config = state.config
     stem = _stem(article, config.layout)
-    targets = [
-        (fmt, os.path.join(config.out, _relative(stem, fmt, config.suffixes[fmt], config.layout)))
-        for fmt in config.formats
-    ]
+    targets: list[tuple[str, str | None]] = []
+    outside: dict[str, str] = {}
+    for fmt in config.formats:
+        try:
+            targets.append((fmt, _output_path(config, stem, fmt)))
+        except ExportError as exc:
+            targets.append((fmt, None))
+            outside[fmt] = str(exc)
     # Only a file from an earlier run can be up to date: one this run wrote belongs to an
     # earlier story with the same name, and this story will get another name.
     owner = _owner(article)
-    fresh = [not config.force and _fresh(target, mtime_ns, config.started_ns, owner) for _fmt, target in targets]
+    fresh = [
+        target is not None and not config.force and _fresh(target, mtime_ns, config.started_ns, owner)
+        for _fmt, target in targets
+    ]
     # Every export checks a locked story's content against its history; the audit checks it
     # here only when some output is skipped as up to date (one content hash, not two).
     report = verify(article, content=any(fresh))
@@ -631,6 +657,9 @@ def _process(state: _State, article: Article, line: int | None, mtime_ns: int | 
         return _Story(line, article.guid, None, FailureStage.VALIDATE, msg, ())
     outs = []
     for (fmt, target), is_fresh in zip(targets, fresh, strict=True):
+        if target is None:
+            outs.append(_Out(fmt, None, fresh=False, stage=FailureStage.WRITE, error=outside[fmt]))
+            continue
         if is_fresh:
             outs.append(_Out(fmt, None, fresh=True, stage=None, error=None))
             continue
@@ -1734,12 +1763,20 @@ class _Run:
         self, unit: _Unit, position: int, story: _Story, out: _Out, *, stem: str, mtime_ns: int | None
     ) -> OutputResult:
         config = self.config
-        target = os.path.join(config.out, _relative(stem, out.format, config.suffixes[out.format], config.layout))
         if out.error is not None:
             return OutputResult(
                 format=out.format, path=None, status=ConvertStatus.FAILED, reason=out.error, stage=out.stage
             )
         tmp = out.tmp
+        try:
+            target = _output_path(config, stem, out.format)
+        except ExportError as exc:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            return OutputResult(
+                format=out.format, path=None, status=ConvertStatus.FAILED, reason=str(exc), stage=FailureStage.WRITE
+            )
         if out.fresh:
             if stem == story.stem or _fresh(target, mtime_ns, owner=story.owner):
                 return OutputResult(format=out.format, path=target, status=ConvertStatus.SKIPPED)

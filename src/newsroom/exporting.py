@@ -19,6 +19,7 @@ never writes files; :mod:`newsroom.converting` does.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -28,10 +29,17 @@ import attrs
 
 from newsroom.articles import Article, Paragraph
 from newsroom.attribution import AttributionLine, Obligation, attribution_lines, obligations
-from newsroom.errors import AttributionError, ExportError, ProtectedContentError, ReadError, RenditionCheckError
+from newsroom.errors import (
+    AttributionError,
+    ExportError,
+    ProtectedContentError,
+    ReadError,
+    RenditionCheckError,
+    ValidationError,
+)
 from newsroom.inline import InlineText
 from newsroom.states import LOCKED_STATES, Actor, PublishState
-from newsroom.validators import str_set
+from newsroom.validators import is_bool, non_empty, str_set
 
 
 if TYPE_CHECKING:
@@ -69,17 +77,69 @@ class Registrar(Protocol[T_contra]):
         """Register one exporter or reader."""
 
 
+# A media type as RFC 6838 names them (type "/" subtype), with optional parameters after ";".
+_MT_PART: Final = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
+_MEDIA_TYPE: Final = re.compile(rf"^{_MT_PART}/{_MT_PART}(?:\s*;.*)?$", re.DOTALL)
+
+
+def is_media_type(value: object) -> bool:
+    """Whether ``value`` is a media type: ``type/subtype``, optionally with ``; parameters``."""
+    return isinstance(value, str) and _MEDIA_TYPE.match(value) is not None
+
+
+def _is_bytes(_inst: object, attr: Any, value: Any) -> None:
+    if not isinstance(value, bytes):
+        raise ValidationError(attr.name, f"must be bytes (encode text first), not {type(value).__name__}")
+
+
+def _text(_inst: object, attr: Any, value: Any) -> None:
+    if not isinstance(value, str):
+        raise ValidationError(attr.name, f"must be text, not {type(value).__name__}")
+
+
+def _media_type(_inst: object, attr: Any, value: Any) -> None:
+    if not isinstance(value, str):
+        raise ValidationError(attr.name, f"must be a media type (type/subtype, e.g. 'text/plain'), not {value!r}")
+    if not is_media_type(value):
+        raise ValidationError(attr.name, f"{value!r} is not a media type (type/subtype, e.g. 'text/plain')")
+
+
+def _plain_filename(_inst: object, attr: Any, value: Any) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(attr.name, f"must be a file name, not {value!r}")
+    if "/" in value or "\\" in value or "\0" in value or value in {".", ".."}:
+        raise ValidationError(
+            attr.name, f"{value!r} is not a plain file name: no folders ('/' or '\\'), NUL, '.' or '..'"
+        )
+
+
+def _of_type(cls: type[Any], what: str) -> Callable[[Any, Any, Any], None]:
+    """A validator: every item of the (tuple) value is a ``cls``."""
+
+    def validate(_inst: object, attr: Any, value: Any) -> None:
+        for i, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise ValidationError(f"{attr.name}[{i}]", f"must be a {what}, not {type(item).__name__}")
+
+    return validate
+
+
 @attrs.frozen(kw_only=True)
 class Rendition:
-    """One story in one format: the bytes, and how to name and serve them."""
+    r"""One story in one format: the bytes, and how to name and serve them.
 
-    content: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>")
+    Checked at construction: ``content`` is bytes, ``media_type`` is ``type/subtype``,
+    ``filename`` is a plain file name (no ``/`` or ``\``, not ``.`` or ``..``), and
+    ``format`` is not empty; otherwise :class:`~newsroom.ValidationError` names the field.
+    """
+
+    content: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>", validator=_is_bytes)
     """The output."""
-    media_type: str
+    media_type: str = attrs.field(validator=_media_type)
     """Its media type, e.g. ``application/json``."""
-    filename: str
+    filename: str = attrs.field(validator=_plain_filename)
     """A suggested file name (slug and suffix), no folders."""
-    format: str
+    format: str = attrs.field(validator=non_empty)
     """The exporter's name."""
     overrides: frozenset[str] = attrs.field(factory=frozenset, converter=str_set)
     """Protection overrides the caller used for this export (recorded, never silent)."""
@@ -98,8 +158,16 @@ def _frozen_options(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
-def _violations(value: Iterable[Violation]) -> tuple[Violation, ...]:
+def _violations(value: Any) -> Any:
+    """Any iterable of violations as a tuple; text or a non-iterable is left for the validator to name."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return value
     return tuple(value)
+
+
+def _sequence(_inst: object, attr: Any, value: Any) -> None:
+    if not isinstance(value, tuple):
+        raise ValidationError(attr.name, f"must be a list of newsroom.Violation, not {type(value).__name__}")
 
 
 @attrs.frozen(kw_only=True)
@@ -184,9 +252,9 @@ def exporter_flag(exporter: Exporter, flag: str) -> bool:
 class Violation:
     """A problem a checker found in a rendition."""
 
-    rule: str
+    rule: str = attrs.field(validator=non_empty)
     """``attribution`` for a missing link; otherwise the checker's rule name (``schema``...)."""
-    message: str
+    message: str = attrs.field(validator=_text)
     """What is wrong, and where (line numbers where the medium has them)."""
 
 
@@ -194,11 +262,13 @@ class Violation:
 class CheckReport:
     """One checker's verdict on one rendition."""
 
-    checker: str
+    checker: str = attrs.field(validator=non_empty)
     """Who checked."""
-    proves_attribution: bool = False
+    proves_attribution: bool = attrs.field(default=False, validator=is_bool)
     """Whether this checker looked for every owed link (and so its silence proves them)."""
-    violations: tuple[Violation, ...] = attrs.field(factory=tuple, converter=_violations)
+    violations: tuple[Violation, ...] = attrs.field(
+        factory=tuple, converter=_violations, validator=[_sequence, _of_type(Violation, "newsroom.Violation")]
+    )
     """What it found wrong."""
 
 
@@ -371,6 +441,12 @@ def export(
         raise ExportError(msg, format=format) from exc
     if not isinstance(rendition, Rendition):  # a third-party exporter may ignore its type hints
         msg = f"exporter {format!r} returned {type(rendition).__name__}, not a Rendition"  # type: ignore[unreachable]
+        raise ExportError(msg, format=format)
+    if rendition.format != format:
+        msg = (
+            f"exporter {format!r} returned a rendition whose format is {rendition.format!r}; "
+            f"a rendition's format must be its exporter's name ({format!r})"
+        )
         raise ExportError(msg, format=format)
     if used - rendition.overrides:
         rendition = attrs.evolve(rendition, overrides=rendition.overrides | used)

@@ -156,7 +156,9 @@ def newsroom_export_done(record: ExportRecord) -> None:
             export's clock), the actor if one was given, and the rendition's SHA-256.
 
     Returns:
-        Nothing. All implementations are called.
+        Nothing. All implementations are called. The export has already passed every check,
+        so one that raises does not fail it: its error becomes a ``RuntimeWarning`` naming the
+        plugin, and the others are still called.
 
     .. versionadded:: 0.1
     """

@@ -1,8 +1,10 @@
 """Helpers for testing newsroom plugins and code that uses newsroom.
 
 - :func:`plugin_host` builds a fresh host with the built-ins and your plugins, without
-  entry points, so tests see exactly what they register.
-- :func:`registered` adds a plugin to a host for the length of a ``with`` block.
+  entry points and ignoring ``NEWSROOM_DISABLE_PLUGINS``, so tests see exactly what they
+  register.
+- :func:`registered` adds a plugin to a host for the length of a ``with`` block, checked as
+  :func:`~newsroom.make_plugin_manager` checks plugins.
 - :class:`FixedClock` is an injectable clock that you move by hand.
 - :func:`sample_article` is a complete story using every field and every block type.
 - :func:`articles` is a hypothesis strategy for any valid article (needs ``hypothesis``,
@@ -20,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import pluggy
 
 from newsroom.articles import (
     Article,
@@ -39,8 +42,9 @@ from newsroom.articles import (
     Section,
 )
 from newsroom.attribution import AttributionPolicy, LinkScope, Source, SourceRole
+from newsroom.errors import PluginError
 from newsroom.exporting import Rendition, export
-from newsroom.plugins import BUILTIN_PLUGINS, PluginHost, make_plugin_manager
+from newsroom.plugins import BUILTIN_PLUGINS, PluginHost, check_plugins, make_plugin_manager
 from newsroom.states import Action, Actor, Workflow, allowed_actions, transition
 
 
@@ -71,14 +75,43 @@ CALIBER = Source(
 def plugin_host(
     *plugins: object, builtins: tuple[str, ...] = BUILTIN_PLUGINS, disabled: tuple[str, ...] = ()
 ) -> PluginHost:
-    """A fresh host: the built-ins plus ``plugins``, and no entry points."""
-    return PluginHost(make_plugin_manager(builtins=builtins, entry_points=False, plugins=plugins, disabled=disabled))
+    """A fresh host: the built-ins plus ``plugins``, and no entry points.
+
+    ``NEWSROOM_DISABLE_PLUGINS`` is ignored, so the host is the same in every environment;
+    leave plugins out with ``disabled`` (or ``builtins``) instead.
+    """
+    return PluginHost(
+        make_plugin_manager(
+            builtins=builtins, entry_points=False, plugins=plugins, disabled=disabled, disable_env=False
+        )
+    )
 
 
 @contextlib.contextmanager
 def registered(plugin: object, host: PluginHost, name: str | None = None) -> Iterator[PluginHost]:
-    """Register ``plugin`` on ``host`` inside the block, and unregister it after."""
-    host.pm.register(plugin, name=name)
+    """Register ``plugin`` on ``host`` inside the block, and unregister it after.
+
+    The plugin is checked as :func:`~newsroom.make_plugin_manager` checks plugins: a misspelt
+    hook, an argument a hook does not have, or an unmarked ``newsroom_*`` function raises
+    :class:`~newsroom.PluginError` (and the plugin is not left registered).
+    """
+    if name is None:  # a readable name for messages and host.plugins(), numbered if taken
+        base = name = _describe(plugin)
+        number = 2
+        while host.pm.get_plugin(name) is not None:
+            name, number = f"{base}-{number}", number + 1
+    try:
+        host.pm.register(plugin, name=name)
+    except pluggy.PluginValidationError as exc:
+        if host.pm.is_registered(plugin):  # some pluggy versions keep a plugin they could not register
+            host.pm.unregister(plugin)
+        msg = f"plugin {name!r} does not meet the hook contract: {exc}"
+        raise PluginError(" ".join(msg.split())) from exc
+    try:
+        check_plugins(host.pm)
+    except PluginError:
+        host.pm.unregister(plugin)
+        raise
     host._exporters = None  # noqa: SLF001 - the host caches what plugins registered
     host._readers = None  # noqa: SLF001
     try:
@@ -175,9 +208,11 @@ def sample_article(*, clock: FixedClock | None = None, language: str = "en") -> 
 def check_exporter(name: str, article: Article, *, host: PluginHost, clock: FixedClock | None = None) -> Rendition:
     """Run the exporter contract on ``article`` and return the rendition.
 
-    Checks: the export passes the whole pipeline (attribution proved), the result is a
-    :class:`Rendition` with the exporter's media type and suffix, and a second export gives
-    byte-identical output.
+    Checks: the export passes the whole pipeline (attribution proved, and the rendition valid:
+    bytes, a ``type/subtype`` media type, a plain file name, the exporter's name as its
+    ``format``; a broken one raises :class:`~newsroom.ExportError` saying which rule), the
+    result has the exporter's media type and suffix, and a second export gives byte-identical
+    output.
     """
     clock = clock or FixedClock()
     exporter = host.exporter(name)
@@ -189,7 +224,7 @@ def check_exporter(name: str, article: Article, *, host: PluginHost, clock: Fixe
     if first.media_type != exporter.media_type:
         msg = f"exporter {name!r} declares {exporter.media_type} but rendered {first.media_type}"
         raise AssertionError(msg)
-    if not first.filename.endswith(exporter.suffix) or "/" in first.filename:
+    if not first.filename.endswith(exporter.suffix) or "/" in first.filename or "\\" in first.filename:
         msg = f"exporter {name!r} suggested {first.filename!r}, which is not a bare name ending in {exporter.suffix}"
         raise AssertionError(msg)
     return first
@@ -308,6 +343,10 @@ def articles(*, with_history: bool = True) -> SearchStrategy[Article]:
     # and killed stories often, not only by luck.
     steps = st.lists(st.integers(0, 2**16), max_size=8)
     return st.builds(_walk, base, steps, times)
+
+
+def _describe(plugin: object) -> str:
+    return getattr(plugin, "__name__", None) or type(plugin).__name__
 
 
 def _esc(text: str) -> str:
