@@ -299,6 +299,8 @@ def _path_goes_on(text: str, after: int, end: int) -> bool:
 
 def _url_end(text: str, host_start: int, end: int) -> int:
     """Where the URL whose host starts at ``host_start`` ends, its tail running up to ``end``."""
+    if text[host_start:end].isascii():  # the usual URL: no quotation mark, dash or ellipsis (none is ASCII)
+        return end
     host = _HOST.match(text, host_start, end)
     host_end = host.end() if host is not None else host_start
     if host_end < end and text[host_end] not in "/?#":

@@ -449,10 +449,10 @@ def _output_path(config: _Config, stem: str, format: str) -> str:
     Exporter names and suffixes are checked when plugins register them, and stems come from
     checked slugs and sections; this is the last guard that nothing is written elsewhere.
     """
-    path = os.path.join(config.out, _relative(stem, format, config.suffixes[format], config.layout))
-    out = os.path.normpath(config.out)
-    normal = os.path.normpath(path)
-    if normal == out or os.path.commonpath([out, normal]) != out:
+    relative = _relative(stem, format, config.suffixes[format], config.layout)
+    path = os.path.join(config.out, relative)
+    # Inside --out unless the name is absolute or climbs out (cheaper than commonpath, per file).
+    if relative.startswith(("/", "\\")) or ".." in relative.replace("\\", "/").split("/") or not relative.strip("/."):
         msg = (
             f"the {format} output would be written at {path!r}, which is not inside the output folder "
             f"{config.out!r}; nothing was written for it (check the {format!r} exporter's name and suffix, "

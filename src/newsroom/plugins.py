@@ -300,6 +300,19 @@ def _newsroom_version() -> str:
         return "0+unknown"
 
 
+class _Owner:
+    """The name of the plugin behind ``impl``, looked up when first shown (a trace or an error)."""
+
+    __slots__ = ("host", "impl")
+
+    def __init__(self, host: PluginHost, impl: pluggy.HookImpl) -> None:
+        self.host = host
+        self.impl = impl
+
+    def __str__(self) -> str:
+        return self.host._owner(self.impl)  # noqa: SLF001 - the host's own helper
+
+
 @attrs.define
 class PluginHost:
     """A typed facade over a plugin manager: the rest of newsroom calls hooks through this.
@@ -344,13 +357,15 @@ class PluginHost:
     def _owner(self, impl: pluggy.HookImpl) -> str:
         return self.pm.get_name(impl.plugin) or repr(impl.plugin)
 
-    def _invoke(self, hook_name: str, impl: pluggy.HookImpl, owner: str, **kwargs: Any) -> Any:
+    def _invoke(self, hook_name: str, impl: pluggy.HookImpl, owner: object, **kwargs: Any) -> Any:
         """Call one implementation with only the arguments it asks for, traced like pluggy's calls.
 
         With ``NEWSROOM_TRACE_PLUGINS`` set, each call is written to standard error: the hook,
         the plugin in brackets, the arguments, then ``finish ... -->`` and the result (or
         ``raised`` and the error).
         """
+        if getattr(self.pm.trace.root, "_writer", None) is None:  # not tracing: the hot path, just the call
+            return impl.function(*(kwargs[name] for name in impl.argnames))
         trace = self.pm.trace.root.get("hook")
         trace.root.indent += 1
         try:
@@ -415,7 +430,7 @@ class PluginHost:
         """
         hook_name = "newsroom_prepare_article"
         for impl in reversed(self.pm.hook.newsroom_prepare_article.get_hookimpls()):
-            owner = self._owner(impl)
+            owner = _Owner(self, impl)  # looked up only for a trace or an error
             try:
                 result = self._invoke(hook_name, impl, owner, article=article, exporter=exporter, context=context)
             except (ExportError, AttributionError):
@@ -446,7 +461,7 @@ class PluginHost:
         hook_name = "newsroom_check_rendition"
         reports = []
         for impl in reversed(self.pm.hook.newsroom_check_rendition.get_hookimpls()):
-            owner = self._owner(impl)
+            owner = _Owner(self, impl)  # looked up only for a trace or an error
             try:
                 result = self._invoke(hook_name, impl, owner, rendition=rendition, article=article, owed=owed)
             except (ExportError, AttributionError):
@@ -456,7 +471,7 @@ class PluginHost:
                 raise _check_failed(rendition, article, problem) from exc
             if result is None:
                 continue
-            if not isinstance(result, CheckReport):
+            if type(result) is not CheckReport and not isinstance(result, CheckReport):
                 problem = f"plugin {owner}'s {hook_name} returned {type(result).__name__}, not a CheckReport or None"
                 raise _check_failed(rendition, article, problem)
             reports.append(result)
