@@ -186,8 +186,9 @@ class ExportContext:
     """Who asked for the export, if known."""
     overrides: frozenset[str] = attrs.field(factory=frozenset, converter=str_set)
     """Protection overrides that took effect for this export: ``embargo`` means the story is
-    going out before its embargo in a format that cannot carry it. A public exporter must say
-    so in its output (e.g. HTML ``<meta name="newsroom:override" content="embargo">``)."""
+    going out before its embargo in a format that cannot carry it. An exporter should mark it
+    where its format has room (e.g. HTML ``<meta name="newsroom:override" content="embargo">``);
+    the core records it either way, in :attr:`Rendition.overrides` and the export record."""
 
 
 @runtime_checkable
