@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import jsonschema
@@ -365,3 +367,39 @@ class TestParseJson:
         with pytest.raises(json.JSONDecodeError, match="Expecting property name enclosed in double quotes") as info:
             newsroom.parse_json(b'{"a": 1,}')
         assert (info.value.lineno, info.value.colno) == (1, 9)
+
+
+# --------------------------------------------------------------------------- named time zones
+
+_ZONES = ["Europe/London", "America/New_York", "Asia/Baku", "Australia/Lord_Howe", "Asia/Kolkata"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall"),
+    [
+        ("Europe/London", (2026, 10, 25, 1, 30)),  # the hour that happens twice when clocks go back
+        ("America/New_York", (2026, 11, 1, 1, 30)),
+        ("Europe/London", (2026, 3, 29, 1, 30)),  # the hour that never happens
+    ],
+)
+@pytest.mark.parametrize("fold", [0, 1])
+def test_times_in_a_named_zone_round_trip_equal(zone: str, wall: tuple[int, int, int, int, int], fold: int) -> None:
+    year, month, day, hour, minute = wall
+    local = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone), fold=fold)
+    story = Article(guid="g", headline="H", embargo_until=local, first_created=local)
+    assert story.embargo_until is not None
+    assert story.embargo_until.utcoffset() == local.utcoffset()  # the same moment, at its own offset
+    assert story.embargo_until.timestamp() == local.timestamp()
+    assert loads(dumps(story)) == story
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
+    zone=st.sampled_from(_ZONES),
+    fold=st.sampled_from([0, 1]),
+)
+def test_any_named_zone_time_round_trips(moment: Any, zone: str, fold: int) -> None:
+    local = moment.replace(tzinfo=ZoneInfo(zone), fold=fold)
+    story = Article(guid="g", headline="H", modified=local)
+    assert loads(dumps(story)) == story

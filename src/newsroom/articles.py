@@ -32,6 +32,7 @@ from newsroom.validators import (
     bcp47,
     clean_text,
     enum_value,
+    fixed_offset,
     http_url,
     init_keys,
     is_bool,
@@ -316,7 +317,7 @@ class Correction:
     """Correction, clarification or retraction."""
     text: str = _text()
     """The note as published to readers."""
-    at: datetime = attrs.field(validator=aware_datetime)
+    at: datetime = attrs.field(converter=fixed_offset, validator=aware_datetime)
     """When it was made."""
     version: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(1)))
     """The story version that carries it."""
@@ -677,15 +678,15 @@ class Article:
     urgency: int | None = attrs.field(default=None, validator=_urgency)
     """1 (flash) to 9 (lowest)."""
 
-    first_created: datetime | None = attrs.field(default=None, validator=aware_datetime)
+    first_created: datetime | None = attrs.field(default=None, converter=fixed_offset, validator=aware_datetime)
     """When the story was first created."""
-    published: datetime | None = attrs.field(default=None, validator=aware_datetime)
+    published: datetime | None = attrs.field(default=None, converter=fixed_offset, validator=aware_datetime)
     """When this story was (first) published."""
-    modified: datetime | None = attrs.field(default=None, validator=aware_datetime)
+    modified: datetime | None = attrs.field(default=None, converter=fixed_offset, validator=aware_datetime)
     """When the current version was made."""
-    embargo_until: datetime | None = attrs.field(default=None, validator=aware_datetime)
+    embargo_until: datetime | None = attrs.field(default=None, converter=fixed_offset, validator=aware_datetime)
     """Not for the public before this moment."""
-    scheduled_for: datetime | None = attrs.field(default=None, validator=aware_datetime)
+    scheduled_for: datetime | None = attrs.field(default=None, converter=fixed_offset, validator=aware_datetime)
     """When a scheduled story is due to be published (set by the schedule action)."""
 
     canonical_url: str | None = attrs.field(default=None, validator=http_url)
@@ -803,7 +804,7 @@ class Edition:
     """The section this edition is a front for, if any."""
     version: int = attrs.field(default=1, validator=_version)
     """The edition's version."""
-    created: datetime | None = attrs.field(default=None, validator=aware_datetime)
+    created: datetime | None = attrs.field(default=None, converter=fixed_offset, validator=aware_datetime)
     """When the edition was made."""
     url: str | None = attrs.field(default=None, validator=url_with_scheme("http", "https"))
     """Its page on the site."""

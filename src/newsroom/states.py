@@ -25,6 +25,7 @@ from newsroom.validators import (
     aware_datetime,
     clean_text,
     enum_value,
+    fixed_offset,
     is_bool,
     non_empty,
     optional_str,
@@ -273,7 +274,7 @@ class HistoryEntry:
     """The state before."""
     to_state: PublishState = attrs.field(converter=_to_state_conv)
     """The state after."""
-    at: datetime = attrs.field(validator=aware_datetime)
+    at: datetime = attrs.field(converter=fixed_offset, validator=aware_datetime)
     """When."""
     actor: str = attrs.field(converter=clean_text, validator=non_empty)
     """Who."""

@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -26,6 +26,7 @@ __all__ = [
     "check_url",
     "clean_text",
     "enum_value",
+    "fixed_offset",
     "http_url",
     "init_keys",
     "is_bool",
@@ -298,3 +299,22 @@ def init_keys(cls: type, item: Mapping[Any, Any], path: str) -> None:
     for name in required:
         if name not in item:
             raise ValidationError(f"{path}.{name}" if path else name, "is required but missing")
+
+
+def fixed_offset(value: Any) -> Any:
+    """Attrs converter: an aware datetime in a named zone becomes the same time at its fixed offset.
+
+    The native JSON (like every format) keeps the offset, not the zone's name, and Python never
+    calls an ambiguous local time in a named zone (the repeated hour when clocks go back) equal
+    to the same moment at a fixed offset. Keeping offsets in the model makes every round trip
+    compare equal. Anything else (naive times, non-datetimes) is left for the validator to name.
+    """
+    if not isinstance(value, datetime):
+        return value
+    zone = value.tzinfo
+    if zone is None or type(zone) is timezone:
+        return value
+    offset = value.utcoffset()
+    if offset is None:
+        return value
+    return value.replace(tzinfo=timezone(offset), fold=0)
