@@ -200,3 +200,30 @@ class TestCanonicalJson:
         loop.append(loop)
         with pytest.raises(ValueError, match="Circular reference"):
             canonical_json(loop)
+
+
+def test_stories_sealed_with_extra_in_their_hash_still_verify(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before extra became internal, the content hash took it in: such histories must still verify.
+    from newsroom import audit
+
+    def sealed_the_old_way(article: Article) -> str:
+        data = newsroom.serialization.content_dict(article)
+        data.pop("ed_note", None)
+        return audit._digest(data)  # the digest the old hash used
+
+    clock = FixedClock()
+    desk = Workflow(review_required=False, permissions=None)
+    draft = attrs.evolve(sample_article(clock=clock), extra={"views": "12"})
+    monkeypatch.setattr(audit, "content_hash", sealed_the_old_way)
+    story = newsroom.publish(draft, actor=EDITOR, clock=clock, workflow=desk)
+    monkeypatch.undo()
+    assert content_hash(story) != story.history[-1].content_hash  # recorded the old way
+    assert verify(story).ok
+    assert newsroom.export(story, "json", clock=clock).content
+    clock.advance(minutes=5)
+    updated = newsroom.update(story, actor=EDITOR, clock=clock, workflow=desk, deck="A new deck")
+    assert verify(updated).ok
+    assert content_hash(updated) == updated.history[-1].content_hash  # sealed the new way from now on
+    # A story sealed the old way still has its extra checked: changing it is tampering.
+    tampered = attrs.evolve(story, extra={"views": "13"})
+    assert not verify(tampered).ok

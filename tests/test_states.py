@@ -490,12 +490,32 @@ class TestCorrectAndUpdate:
                 story_in(PublishState.PUBLISHED, clock), actor=EDITOR, clock=clock, workflow=REVIEW, body=[]
             )
 
-    @pytest.mark.parametrize("field", ["guid", "version", "state", "history", "corrections"])
-    def test_managed_fields_are_refused(self, field: str, clock: FixedClock) -> None:
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("guid", "urn:newsroom:another"),
+            ("version", 7),
+            ("state", PublishState.DRAFT),
+            ("history", ()),
+            ("corrections", ("a correction",)),
+        ],
+    )
+    def test_managed_fields_are_refused(self, field: str, value: Any, clock: FixedClock) -> None:
         published = story_in(PublishState.PUBLISHED, clock)
         with pytest.raises(ValidationError, match="managed by the workflow") as info:
-            newsroom.update(published, actor=EDITOR, clock=clock, workflow=REVIEW, **{field: getattr(published, field)})
+            newsroom.update(published, actor=EDITOR, clock=clock, workflow=REVIEW, deck="New", **{field: value})
         assert info.value.path == field
+
+    @pytest.mark.parametrize("field", ["guid", "version", "state", "history", "corrections"])
+    def test_managed_fields_given_as_they_are_change_nothing(self, field: str, clock: FixedClock) -> None:
+        published = story_in(PublishState.PUBLISHED, clock)
+        kept = {field: getattr(published, field)}
+        with pytest.raises(ValidationError, match="update changes nothing") as info:
+            newsroom.update(published, actor=EDITOR, clock=clock, workflow=REVIEW, **kept)
+        assert info.value.path == "changes"
+        after = newsroom.update(published, actor=EDITOR, clock=clock, workflow=REVIEW, deck="New", **kept)
+        assert after.version == published.version + 1
+        assert newsroom.verify(after).ok
 
     def test_unknown_fields_are_refused(self, clock: FixedClock) -> None:
         with pytest.raises(ValidationError) as info:

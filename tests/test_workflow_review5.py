@@ -41,10 +41,15 @@ def test_times_the_workflow_sets_are_refused(field: str, verb: str, clock: Fixed
     assert info.value.path == field
 
 
-def test_even_the_same_value_of_a_managed_time_is_refused(clock: FixedClock) -> None:
+def test_the_same_value_of_a_managed_time_changes_nothing(clock: FixedClock) -> None:
     story = published(clock)
-    with pytest.raises(ValidationError) as info:
-        newsroom.update(story, actor=EDITOR, clock=clock, deck="New deck", published=story.published)
+    clock.advance(minutes=1)
+    after = newsroom.update(story, actor=EDITOR, clock=clock, deck="New deck", published=story.published)
+    assert after.published == story.published
+    assert after.modified == clock.now
+    assert story.published is not None
+    with pytest.raises(ValidationError) as info:  # the same moment written as text is a change of type
+        newsroom.update(story, actor=EDITOR, clock=clock, deck="New deck", published=story.published.isoformat())
     assert info.value.path == "published"
 
 
@@ -276,3 +281,45 @@ def test_the_json_exporter_without_options_still_exports(clock: FixedClock) -> N
     for options in (None, empty):
         rendition = newsroom.export(story, "json", clock=clock, options=options)
         assert newsroom.loads(rendition.content) == story
+
+
+def test_managed_fields_given_as_they_are_change_nothing_and_are_accepted() -> None:
+    # A CMS form or a partner's sync sends the whole record back with the change in it.
+    clock = FixedClock()
+    desk = newsroom.Workflow(review_required=False, permissions=None)
+    story = newsroom.publish(sample_article(clock=clock), actor=EDITOR, clock=clock, workflow=desk)
+    clock.advance(minutes=5)
+    updated = newsroom.update(
+        story,
+        actor=EDITOR,
+        clock=clock,
+        workflow=desk,
+        deck="A new deck",
+        first_created=story.first_created,
+        published=story.published,
+        modified=story.modified,
+        version=story.version,
+        guid=story.guid,
+    )
+    assert updated.version == story.version + 1
+    assert updated.modified == clock()  # the workflow still sets it
+    assert updated.published == story.published
+    assert newsroom.verify(updated).ok
+    with pytest.raises(newsroom.ValidationError, match="modified: is managed by the workflow"):
+        newsroom.update(story, actor=EDITOR, clock=clock, workflow=desk, deck="D", modified=clock())
+
+
+@pytest.mark.parametrize("change", [{"extra": {"views": "9"}}, {"ed_note": "legal ok"}])
+def test_an_update_of_internal_fields_only_makes_no_new_version(change: dict[str, Any]) -> None:
+    clock = FixedClock()
+    desk = newsroom.Workflow(review_required=False, permissions=None)
+    story = newsroom.publish(sample_article(clock=clock), actor=EDITOR, clock=clock, workflow=desk)
+    clock.advance(minutes=5)
+    with pytest.raises(newsroom.ValidationError, match="only internal fields change") as caught:
+        newsroom.update(story, actor=EDITOR, clock=clock, workflow=desk, **change)
+    assert "attrs.evolve" in str(caught.value)
+    annotated = attrs.evolve(story, **change)  # the way to annotate: the seal still holds
+    assert newsroom.verify(annotated).ok
+    # With a public change beside it, the update goes through.
+    updated = newsroom.update(story, actor=EDITOR, clock=clock, workflow=desk, deck="New", **change)
+    assert updated.version == story.version + 1

@@ -505,7 +505,7 @@ def _sealed_content(article: Article, exporter: Exporter) -> str:
     from newsroom import audit  # here: audit imports this module's neighbours
 
     recorded = article.history[-1].content_hash
-    if audit.content_hash(article) != recorded:
+    if not audit.content_matches(article, recorded):
         i = len(article.history) - 1
         msg = (
             f"{article.guid} is {article.state.value}, but its content differs from what history[{i}] "

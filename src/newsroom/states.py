@@ -469,10 +469,17 @@ def _now(article: Article, action: Action, clock: Clock) -> datetime:
 def _check_arguments(
     article: Article,
     action: Action,
-    fields: Mapping[str, Any],
+    fields: dict[str, Any],
     correction: tuple[str, str] | None,
     now: datetime,
 ) -> None:
+    """Refuse what an action may not change; managed fields given as they already are are dropped."""
+    for name in set(fields) & MANAGED_FIELDS:
+        # A form or a partner's sync may send the whole record: a managed field given as it
+        # already is changes nothing, and the workflow sets it as usual.
+        value, current = fields[name], getattr(article, name)
+        if type(value) is type(current) and value == current:
+            del fields[name]
     forbidden = sorted(set(fields) & MANAGED_FIELDS)
     if forbidden:
         name = forbidden[0]
@@ -500,12 +507,20 @@ def _check_arguments(
 
 
 def _check_changes(article: Article, staged: Article, changes: Mapping[str, Any]) -> None:
-    """An update makes a new public version, so it must change something."""
-    if not any(getattr(staged, name) != getattr(article, name) for name in changes):
+    """An update makes a new public version, so it must change something a reader sees."""
+    changed = [
+        name for name in changes if name not in MANAGED_FIELDS and getattr(staged, name) != getattr(article, name)
+    ]
+    internal = {f.name for f in attrs.fields(type(article)) if f.metadata.get("internal")}
+    if any(name not in internal for name in changed):
+        return
+    if changed:  # only internal fields: no new version for partners, and no seal needed to change them
+        given = f"only internal fields change ({', '.join(sorted(changed))}), which no public version shows"
+        hint = "change them with attrs.evolve(story, ...), which keeps the story's seal"
+    else:
         given = f"every field given ({', '.join(sorted(changes))}) equals the story's" if changes else "no field given"
-        raise ValidationError(
-            "changes", f"update changes nothing: {given}; pass the fields to change, e.g. headline=... or body=..."
-        )
+        hint = "pass the fields to change, e.g. headline=... or body=..."
+    raise ValidationError("changes", f"update changes nothing: {given}; {hint}")
 
 
 def _guards(
@@ -548,7 +563,7 @@ def _changed_outside_workflow(article: Article) -> list[str]:
     if article.state not in LOCKED_STATES or not article.history or not article.history[-1].content_hash:
         return []
     last = article.history[-1]
-    if audit.content_hash(article) == last.content_hash:
+    if audit.content_matches(article, last.content_hash):
         return []
     i = len(article.history) - 1
     reason = (
