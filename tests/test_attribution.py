@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import newsroom
 from newsroom import (
     Article,
     AttributionPolicy,
@@ -427,3 +428,23 @@ def test_a_closing_quotation_mark_ends_the_path_unless_it_goes_on(
 ) -> None:
     url = f"https://{host}{path}".rstrip(".")
     assert urls_in_text(f"“{url}{closing}{after}") == [url]
+
+
+@pytest.mark.parametrize(
+    ("href", "url", "scope"),
+    [
+        ("https://caliber.az/az/post/x%C9%99b%C9%99r", "https://caliber.az/az/post/xəbər", "story"),
+        ("https://xn--e1afmkfd.xn--p1ai/путь", "https://пример.рф", "site"),
+        ("https://www.XN--E1AFMKFD.xn--p1ai/", "https://пример.рф/", "story"),
+        (
+            "https://caliber.az/ru/post/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8?a=%D1%8F",
+            "https://caliber.az/ru/post/новости?a=я",
+            "story",
+        ),
+    ],
+)
+def test_encoded_links_pay_as_written(href: str, url: str, scope: str) -> None:
+    obligation = newsroom.Obligation(source="S", url=url, scope=newsroom.LinkScope(scope), credit="S")
+    assert newsroom.href_satisfies(href, obligation)
+    other = newsroom.Obligation(source="S", url="https://example.org/x", scope=newsroom.LinkScope(scope), credit="S")
+    assert not newsroom.href_satisfies(href, other)

@@ -71,7 +71,9 @@ def exporters_of(*items: object) -> list[str]:
 
 
 class TestNamesAndSuffixes:
-    @pytest.mark.parametrize("name", ["../escape", "all", "a,b", "Wire Text", "Wire", "-wire", "", "a/b", "a\\b"])
+    @pytest.mark.parametrize(
+        "name", ["../escape", "all", "a,b", "Wire Text", "Wire", "-wire", "", "a/b", "a\\b", "news.ml", "."]
+    )
     def test_bad_exporter_names_are_refused(self, name: str) -> None:
         with pytest.raises(PluginError, match="Registers") as info:
             exporters_of(Wire(name))
@@ -83,7 +85,7 @@ class TestNamesAndSuffixes:
         with pytest.raises(PluginError, match="is not a file suffix: a dot and letters or digits"):
             exporters_of(Wire(suffix=suffix))
 
-    @pytest.mark.parametrize(("name", "suffix"), [("wire", ".txt"), ("wire-2.b_c", ".TXT"), ("9x", ".tar.gz")])
+    @pytest.mark.parametrize(("name", "suffix"), [("wire", ".txt"), ("wire-2_b-c", ".TXT"), ("9x", ".tar.gz")])
     def test_good_names_and_suffixes_pass(self, name: str, suffix: str) -> None:
         assert name in exporters_of(Wire(name, suffix))
 

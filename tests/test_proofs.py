@@ -372,6 +372,28 @@ class TestMarkdown:
         assert proves(text, "text/x-markdown; charset=utf-8")
 
     @pytest.mark.parametrize(
+        ("text", "url", "scope"),
+        [
+            ("[Xəbər](https://caliber.az/az/post/xəbər)", "https://caliber.az/az/post/xəbər", LinkScope.STORY),
+            ("Источник: https://caliber.az/ru/post/новости", "https://caliber.az/ru/post/новости", LinkScope.STORY),
+            ("[Пример](https://пример.рф/путь)", "https://пример.рф", LinkScope.SITE),
+            ("Mənbə: «https://caliber.az/en/post/1»", "https://caliber.az/en/post/1", LinkScope.STORY),
+            (
+                '<a href="https://caliber.az/az/post/xəbər">Caliber.Az</a>',
+                "https://caliber.az/az/post/xəbər",
+                LinkScope.STORY,
+            ),
+        ],
+    )
+    def test_non_ascii_links_pass_as_written(self, text: str, url: str, scope: LinkScope) -> None:
+        # markdown-it writes such targets percent-encoded and in punycode: the same links.
+        owed = (Obligation(source="S", url=url, scope=scope, credit="S"),)
+        assert proves(text, "text/markdown", owed)
+
+    def test_a_link_whose_text_is_a_no_break_space_cannot_be_seen(self) -> None:
+        assert not proves("[&nbsp;](https://caliber.az)", "text/markdown")
+
+    @pytest.mark.parametrize(
         "text",
         [
             "# Talks\n\n<!-- https://caliber.az -->\n",

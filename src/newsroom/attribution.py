@@ -11,12 +11,13 @@ This module is part of the model: it must never import lxml, a plugin or the CLI
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import attrs
 
@@ -142,9 +143,23 @@ def _site_of(url: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
-    """The lowercase host of ``url`` without a leading ``www.`` (cached: hosts recur)."""
+    """The lowercase host of ``url`` without a leading ``www.``, in Unicode (``xn--`` labels decoded)."""
     host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    if "xn--" in host:
+        host = _unicode_host(host)
     return host.removeprefix("www.")
+
+
+def _unicode_host(host: str) -> str:
+    """``host`` with its IDNA (punycode) labels decoded; a label that is not valid punycode stays."""
+    labels = []
+    for label in host.split("."):
+        decoded = label
+        if label.startswith("xn--"):
+            with contextlib.suppress(UnicodeError, ValueError):
+                decoded = label[4:].encode("ascii").decode("punycode").lower()
+        labels.append(decoded)
+    return ".".join(labels)
 
 
 @attrs.frozen(kw_only=True)
@@ -263,9 +278,17 @@ def _pays(href: str, url: str, scope: LinkScope) -> bool:
 
 
 def _norm_url(url: str) -> str:
+    """``url`` as compared for a story-scope link: Unicode host, path and query percent-decoded.
+
+    A renderer may write ``https://caliber.az/az/post/xəbər`` as ``.../x%C9%99b%C9%99r`` and
+    ``пример.рф`` as ``xn--e1afmkfd.xn--p1ai``: the same link.
+    """
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}?{parts.query}"
+    host = host_of(url)
+    path, query = parts.path, parts.query
+    if "%" in path or "%" in query:
+        path, query = unquote(path), unquote(query)
+    return f"{host}{path.rstrip('/')}?{query}"
 
 
 _URL_TAIL = re.compile(r"[^\s<>\"'()\[\]{}]+")

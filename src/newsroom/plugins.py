@@ -75,10 +75,10 @@ TRACE_ENV: Final = "NEWSROOM_TRACE_PLUGINS"
 
 T = TypeVar("T")
 
-FORMAT_NAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]*")
+FORMAT_NAME: Final = re.compile(r"[a-z0-9][a-z0-9_-]*")
 """What an exporter's, reader's or validator's ``name`` must fully match: it names output files
-and folders and is chosen on the command line (``--to a,b``), so no capitals, spaces, commas or
-slashes (``json``, ``newsml-g2``, ``jsonl``)."""
+and folders and is chosen on the command line (``--to a,b``, ``--reader-option NAME.KEY=VALUE``),
+so no capitals, spaces, commas, dots or slashes (``json``, ``newsml-g2``, ``jsonl``)."""
 
 RESERVED_NAMES: Final = frozenset({"all"})
 """Exporter names that ``--to`` gives another meaning (``--to all`` is every exporter)."""

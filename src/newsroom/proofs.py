@@ -27,6 +27,7 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 import tinycss2
@@ -375,9 +376,24 @@ def _markdown() -> Any:
 
 
 def markdown_links(content: bytes) -> Iterator[str]:
-    """The targets of the visible links of a Markdown document, as a CommonMark renderer shows it."""
-    rendered = _markdown().render(content.decode("utf-8"))
-    yield from html_links(f"<html><body>{rendered}</body></html>".encode())
+    """The targets of the visible links of a Markdown document, as a CommonMark renderer shows it.
+
+    A bare URL that linkify turns into a link ends where a printed URL ends (see
+    :func:`newsroom.urls_in_text`): "«https://caliber.az/x»" links to ``.../x``, not ``.../x»``.
+    """
+    renderer = _markdown()
+    env: dict[str, Any] = {}
+    tokens = renderer.parse(content.decode("utf-8"), env)
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "link_open" and child.markup == "linkify":
+                href = str(child.attrGet("href") or "")
+                printed = urls_in_text(unquote(href))
+                if printed:
+                    child.attrSet("href", printed[0])
+    rendered = renderer.renderer.render(tokens, renderer.options, env)
+    page = f'<html><head><meta charset="utf-8"></head><body>{rendered}</body></html>'
+    yield from html_links(page.encode("utf-8"))
 
 
 def xml_links(content: bytes) -> Iterator[str]:
