@@ -154,7 +154,7 @@ BAD_ARTICLES: list[tuple[str, dict[str, Any], str, str]] = [
     ("subject code", {"subjects": [{"code": "politics", "label": "Politics"}]}, "subjects[0].code", "'politics'"),
     ("subject label", {"subjects": [{"code": "medtop:11000000", "label": ""}]}, "subjects[0].label", "empty"),
     ("genre code", {"genre": {"code": "", "label": "Current"}}, "genre.code", "empty"),
-    ("keyword not text", {"keywords": ["a", 3]}, "keywords", "int"),
+    ("keyword not text", {"keywords": ["a", 3]}, "keywords[1]", "int"),
     ("media javascript", {"media": [{"src": JS}]}, "media[0].src", repr(JS)),
     ("rights empty holder", {"rights": {"holder": ""}}, "rights.holder", "empty"),
     ("rights holder url", {"rights": {"holder": "X", "holder_url": "x.com"}}, "rights.holder_url", "'x.com'"),

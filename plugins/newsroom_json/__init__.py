@@ -5,7 +5,9 @@ with history and internal fields: it is an interchange and archive format, not a
 and it carries embargoes. The readers ``json`` and ``jsonl`` read it back; ``jsonl`` streams
 one story per line, so memory does not grow with the file, and reports a bad line without
 stopping: not JSON, not UTF-8, not a valid story, or nested too deeply to read (deeper than
-Python's recursion limit allows).
+Python's recursion limit allows). Any other failure while reading one story (a bug, in newsroom
+or a plugin it calls) is reported the same way, as a ReadError for that story, so that one bad
+line never costs the stories after it.
 
 Like every plugin, this one uses only newsroom's public API.
 """
@@ -81,6 +83,8 @@ class JsonReader:
             article = newsroom.loads(stream.read())  # a ValidationError for every bad input, deep nesting too
         except newsroom.ValidationError as exc:
             yield newsroom.ReadError(str(exc), source=source)
+        except Exception as exc:  # noqa: BLE001 - defence in depth: a bug is reported, not raised mid-stream
+            yield newsroom.ReadError(_unexpected(exc), source=source)
         else:
             yield article
 
@@ -116,13 +120,37 @@ def _read_line(raw: bytes, source: str, number: int) -> newsroom.Article | newsr
     try:
         return newsroom.from_dict(newsroom.parse_json(raw))
     except json.JSONDecodeError as exc:
-        return newsroom.ReadError(f"not JSON: {exc.msg} (column {exc.colno})", source=source, line=number)
+        return newsroom.ReadError(f"not JSON: {_json_problem(exc, raw)}", source=source, line=number)
     except UnicodeDecodeError as exc:
         return newsroom.ReadError(f"not UTF-8 text: {exc.reason}", source=source, line=number)
     except newsroom.ValidationError as exc:
         return newsroom.ReadError(str(exc), source=source, line=number)
     except RecursionError:  # deeply nested arrays, or inline markup nested deeper than Python recurses
         return newsroom.ReadError(_TOO_DEEP, source=source, line=number)
+    except Exception as exc:  # noqa: BLE001 - defence in depth: a bug costs this line, not the rest of the file
+        return newsroom.ReadError(_unexpected(exc), source=source, line=number)
+
+
+def _json_problem(exc: json.JSONDecodeError, raw: bytes) -> str:
+    """The parser's message and column, as if the line had no line ending.
+
+    The ending is stripped only here, on the error path: the parser would otherwise place an
+    error at the end of the text (an unclosed brace) at column 1 of a second line.
+    """
+    text = raw.rstrip(b"\r\n")
+    if text != raw:
+        try:
+            newsroom.parse_json(text)
+        except json.JSONDecodeError as again:
+            exc = again
+        except Exception:  # noqa: BLE001, S110 - keep the first report
+            pass
+    return f"{exc.msg} (column {exc.colno})"
+
+
+def _unexpected(exc: Exception) -> str:
+    """A ReadError's message for a failure newsroom does not expect: the story is skipped, the cause shown."""
+    return f"could not read the story ({type(exc).__name__}: {exc}); please report this as a bug in newsroom"
 
 
 @newsroom.hookimpl

@@ -85,14 +85,23 @@ def _opt_text() -> Any:
 
 
 def _keywords_conv(value: Iterable[str] | None) -> tuple[str, ...]:
+    if type(value) is not tuple and type(value) is not list:  # the usual two need no check
+        value = _keyword_items(value)
     out: list[str] = []
-    for item in to_tuple(value):
+    for i, item in enumerate(value):
         text = clean_text(item)
         if not isinstance(text, str):
-            raise ValidationError("keywords", f"must be text, not {type(text).__name__}")
+            raise ValidationError(f"keywords[{i}]", f"must be text, not {type(text).__name__}")
         if text and text not in out:
             out.append(text)
     return tuple(out)
+
+
+def _keyword_items(value: object) -> tuple[Any, ...]:
+    """Keywords given as something other than a list: ``None``, one string, or another iterable (not a mapping)."""
+    if value is not None and (isinstance(value, Mapping) or not isinstance(value, Iterable)):
+        raise ValidationError("keywords", f"must be a list of text, not {type(value).__name__}")
+    return to_tuple(value)
 
 
 def _build(cls: type, item: Any, path: str) -> Any:
@@ -179,7 +188,10 @@ class Person:
 
     @slug.default
     def _slug(self) -> str:
-        return make_slug(self.name) or "person"
+        # A name that is not text gets a stand-in slug, so that the name's own validator,
+        # which runs after every default, names the field ("name: must be text, not int").
+        name: object = self.name  # anything, at run time, until the validators run
+        return (make_slug(name) if isinstance(name, str) else "") or "person"
 
 
 _SLUG_PATH = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
@@ -205,7 +217,9 @@ class Section:
 
     @slug.default
     def _slug(self) -> str:
-        return make_slug(self.name) or "section"
+        # As Person's: a name that is not text is left for its validator to name.
+        name: object = self.name  # anything, at run time, until the validators run
+        return (make_slug(name) if isinstance(name, str) else "") or "section"
 
     @property
     def path(self) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import enum
 import json
+import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -55,7 +57,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(date, _structure_date)
     conv.register_unstructure_hook(InlineText, InlineText.markup)
-    conv.register_structure_hook(InlineText, lambda v, _t: InlineText(v))
+    conv.register_structure_hook(InlineText, _structure_inline)
     conv.register_unstructure_hook(types.MappingProxyType, dict)
     conv.register_structure_hook_func(lambda t: t == Mapping[str, str], lambda v, _t: v)
     conv.register_unstructure_hook(frozenset, sorted)
@@ -239,7 +241,13 @@ def _structure_body(structure_block: Any) -> Any:
 
     def block(item: Any) -> Block:
         if type(item) is dict and len(item) == 2 and item.get("type") == "paragraph" and "text" in item:  # noqa: PLR2004
-            return plain_paragraph(item["text"])
+            text = item["text"]
+            try:
+                return plain_paragraph(text)
+            except ValidationError:
+                if type(text) is str:
+                    raise
+                raise ValidationError("text", _MARKUP_RULE.format(type(text).__name__)) from None
         return structure_block(item, None)  # type: ignore[no-any-return]
 
     return lambda value, _t: _each(value, block, "a list of blocks")
@@ -256,6 +264,18 @@ def _each(value: Any, build: Callable[[Any], _T], what: str) -> tuple[_T, ...]:
         except ValidationError as exc:
             raise exc.within(f"[{i}]") from None
     return tuple(out)
+
+
+def _structure_inline(value: Any, _t: Any) -> InlineText:
+    """Inline text from JSON: markup in a string (the model also takes nodes, which JSON has not)."""
+    if type(value) is str:
+        return InlineText(value)
+    if isinstance(value, InlineText):
+        return value
+    raise ValidationError("", _MARKUP_RULE.format(type(value).__name__))
+
+
+_MARKUP_RULE: Final = "must be markup text (a string), not {}"
 
 
 def _structure_datetime(value: Any, _t: Any) -> datetime:
@@ -360,7 +380,7 @@ def loads(text: str | bytes) -> Article:
 
 
 def parse_json(text: str | bytes) -> Any:
-    """Parse JSON text as the standard library does, but several times faster for most input.
+    r"""Parse JSON text as the standard library does, but several times faster for most input.
 
     orjson parses it where it gives the same values: not where it refuses the text (so errors
     and the odd extension, such as ``NaN``, are the standard library's own), and not where it
@@ -368,19 +388,91 @@ def parse_json(text: str | bytes) -> Any:
     difference remains: a document nested 1,000 to 1,023 levels deep is read, where the
     standard library runs out of recursion.
 
+    Two things the standard library reads are refused, as no story can hold them: a lone
+    surrogate (``"\ud800"`` escaped, or in a ``str``), which no UTF-8 file can hold, and an
+    integer of more digits than Python converts (4,300 by default). Bytes must be UTF-8 (the
+    standard library's UTF-16 and UTF-32 are read too), without its ``surrogatepass``.
+
     Raises:
         json.JSONDecodeError: the text is not JSON, with the standard library's message,
             line and column.
         UnicodeDecodeError: bytes that are not UTF-8.
+        ValidationError: a lone surrogate or an integer too long to read, naming where it is
+            (``headline``, ``body[2].level``).
         RecursionError: the text nests arrays or objects deeper than orjson (1,023 levels) and
             Python's recursion limit allow; :func:`loads` reports it as a ValidationError.
     """
     try:
         value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
+    except orjson.JSONDecodeError:  # orjson refuses lone surrogates and integers beyond a float: checked there
+        return _parse_slowly(text)
     odd = odd_values(value)
     return json.loads(text) if odd is None or any(not -_HUGE < v < _HUGE for v in odd) else value
+
+
+def _parse_slowly(text: str | bytes) -> Any:
+    """The standard library's parse, refusing what no story can hold (see :func:`parse_json`)."""
+    if not isinstance(text, str):
+        # As json.loads decodes, but strictly: its "surrogatepass" would let a lone surrogate in.
+        text = bytes(text).decode(json.detect_encoding(text))
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer of more digits than int() converts: find where it is
+        value = json.loads(text, parse_int=_parse_int)
+    problem = _unreadable(value)
+    if problem is not None:
+        raise ValidationError(*problem)
+    return value
+
+
+class _LongInteger:
+    """Stands in, while an error is found, for an integer of more digits than ``int()`` converts."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _parse_int(digits: str) -> int | _LongInteger:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LongInteger(len(digits.lstrip("-")))
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _unreadable(value: Any) -> tuple[str, str] | None:
+    """The path and rule of the first lone surrogate or over-long integer in parsed JSON, or ``None``.
+
+    Only the slow path of :func:`parse_json` runs this, for text that orjson refused: orjson
+    refuses both, so text it reads needs no check.
+    """
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        kind = type(item)
+        if kind is str:
+            found = _SURROGATE.search(item)
+            if found:
+                return (
+                    path,
+                    f"contains a lone surrogate ({found.group()!a}), which no UTF-8 file can hold",
+                )
+        elif kind is dict:
+            for key in item:
+                found = _SURROGATE.search(key)
+                if found:
+                    return path, f"field name {key!a} contains a lone surrogate, which no UTF-8 file can hold"
+            stack.extend((v, f"{path}.{k}" if path else k) for k, v in reversed(item.items()))
+        elif kind is list:
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(item))))
+        elif kind is _LongInteger:
+            limit = sys.get_int_max_str_digits()
+            return path, f"an integer of {item.digits:,} digits is too long to read (at most {limit:,})"
+    return None
 
 
 _HUGE: Final = float(2**63)  # orjson keeps integers within 64 bits; beyond, it gives floats

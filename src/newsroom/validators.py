@@ -166,6 +166,8 @@ def check_url(
 @functools.lru_cache(maxsize=4096)
 def _url_problem(value: str, schemes: tuple[str, ...], allowed: str, what: str) -> str | None:
     """What is wrong with a URL, or ``None``. Cached: the same source and section URLs recur."""
+    if not value.isprintable() and _CONTROL.search(value):  # no URL holds one; markup would drop it
+        return f"{what} {value!r} contains control characters"
     try:
         parts = urlsplit(value)
     except ValueError as exc:
