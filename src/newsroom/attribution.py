@@ -16,7 +16,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote, urlsplit
 
 import attrs
@@ -345,6 +345,20 @@ def urls_in_text(text: str) -> list[str]:
     for ``://`` (a case-blind pattern cannot use a fast literal search, and takes ten times
     longer over a page).
     """
+    if len(text) <= _SHORT:  # a value that is a URL (a source's home, a byline's page): they recur
+        return list(_short_urls(text))
+    return _urls_in_text(text)
+
+
+_SHORT: Final = 300
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_urls(text: str) -> tuple[str, ...]:
+    return tuple(_urls_in_text(text))
+
+
+def _urls_in_text(text: str) -> list[str]:
     out: list[str] = []
     at = text.find("://")
     while at != -1:

@@ -452,7 +452,9 @@ def _output_path(config: _Config, stem: str, format: str) -> str:
     relative = _relative(stem, format, config.suffixes[format], config.layout)
     path = os.path.join(config.out, relative)
     # Inside --out unless the name is absolute or climbs out (cheaper than commonpath, per file).
-    if relative.startswith(("/", "\\")) or ".." in relative.replace("\\", "/").split("/") or not relative.strip("/."):
+    if (".." in relative or relative[:1] in "/\\.") and (
+        relative.startswith(("/", "\\")) or ".." in relative.replace("\\", "/").split("/") or not relative.strip("/.")
+    ):
         msg = (
             f"the {format} output would be written at {path!r}, which is not inside the output folder "
             f"{config.out!r}; nothing was written for it (check the {format!r} exporter's name and suffix, "

@@ -18,6 +18,7 @@ never writes files; :mod:`newsroom.converting` does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -84,7 +85,16 @@ _MEDIA_TYPE: Final = re.compile(rf"^{_MT_PART}/{_MT_PART}(?:\s*;.*)?$", re.DOTAL
 
 def is_media_type(value: object) -> bool:
     """Whether ``value`` is a media type: ``type/subtype``, optionally with ``; parameters``."""
-    return isinstance(value, str) and _MEDIA_TYPE.match(value) is not None
+    return isinstance(value, str) and (len(value) <= _SHORT_MEDIA_TYPE and _known_media_type(value))
+
+
+_SHORT_MEDIA_TYPE: Final = 255
+
+
+@functools.lru_cache(maxsize=256)
+def _known_media_type(value: str) -> bool:
+    """``is_media_type`` for text, cached: a run renders thousands of renditions of a few types."""
+    return _MEDIA_TYPE.match(value) is not None
 
 
 def _is_bytes(_inst: object, attr: Any, value: Any) -> None:
@@ -160,6 +170,8 @@ def _frozen_options(value: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _violations(value: Any) -> Any:
     """Any iterable of violations as a tuple; text or a non-iterable is left for the validator to name."""
+    if type(value) is tuple:  # the usual: already a tuple (empty, mostly)
+        return value
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         return value
     return tuple(value)
