@@ -448,3 +448,28 @@ def test_encoded_links_pay_as_written(href: str, url: str, scope: str) -> None:
     assert newsroom.href_satisfies(href, obligation)
     other = newsroom.Obligation(source="S", url="https://example.org/x", scope=newsroom.LinkScope(scope), credit="S")
     assert not newsroom.href_satisfies(href, other)
+
+
+@pytest.mark.parametrize(
+    ("href", "url", "scope"),
+    [
+        ("https://xn--caliber-.az/", "https://caliber.az", "site"),  # raw punycode of plain "caliber"
+        ("https://caliber.xn--az-/", "https://caliber.az", "site"),
+        ("https://evil.xn--caliber-.az/", "https://caliber.az", "site"),
+        ("https://evil.example\\@caliber.az/", "https://caliber.az", "site"),  # browsers: host evil.example
+        ("https://caliber.az%2F@evil.example/", "https://caliber.az", "site"),
+        ("https://caliber.az/az%2Fpost%2F1", "https://caliber.az/az/post/1", "story"),  # %2F is not /
+        ("https://caliber.az/az/post/1?id%3D5", "https://caliber.az/az/post/1?id=5", "story"),
+        ("https://caliber.az/az/post/1?a=1%26b=2", "https://caliber.az/az/post/1?a=1&b=2", "story"),
+    ],
+)
+def test_links_that_go_elsewhere_never_pay(href: str, url: str, scope: str) -> None:
+    obligation = newsroom.Obligation(source="S", url=url, scope=newsroom.LinkScope(scope), credit="S")
+    assert not newsroom.href_satisfies(href, obligation)
+
+
+def test_unreserved_escapes_are_the_same_link() -> None:
+    obligation = newsroom.Obligation(
+        source="S", url="https://caliber.az/~desk/a-b_c.d", scope=newsroom.LinkScope.STORY, credit="S"
+    )
+    assert newsroom.href_satisfies("https://caliber.az/%7Edesk/a%2Db%5Fc%2ed", obligation)

@@ -227,3 +227,26 @@ def test_stories_sealed_with_extra_in_their_hash_still_verify(monkeypatch: pytes
     # A story sealed the old way still has its extra checked: changing it is tampering.
     tampered = attrs.evolve(story, extra={"views": "13"})
     assert not verify(tampered).ok
+
+
+def test_a_story_sealed_with_extra_can_have_its_extra_updated(monkeypatch: pytest.MonkeyPatch) -> None:
+    # attrs.evolve would break such a seal, so update is the way, and it re-seals the new way.
+    from newsroom import audit
+
+    def sealed_the_old_way(article: Article) -> str:
+        data = newsroom.serialization.content_dict(article)
+        data.pop("ed_note", None)
+        return audit._digest(data)  # the digest the old hash used
+
+    clock = FixedClock()
+    desk = Workflow(review_required=False, permissions=None)
+    draft = attrs.evolve(sample_article(clock=clock), extra={"views": "12"})
+    monkeypatch.setattr(audit, "content_hash", sealed_the_old_way)
+    story = newsroom.publish(draft, actor=EDITOR, clock=clock, workflow=desk)
+    monkeypatch.undo()
+    assert not verify(attrs.evolve(story, extra={"views": "13"})).ok
+    clock.advance(minutes=5)
+    updated = newsroom.update(story, actor=EDITOR, clock=clock, workflow=desk, extra={"views": "13"})
+    assert dict(updated.extra) == {"views": "13"}
+    assert verify(updated).ok
+    assert verify(attrs.evolve(updated, extra={"views": "14"})).ok  # sealed the new way now

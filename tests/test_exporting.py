@@ -451,3 +451,10 @@ class TestExporterFailures:
             assert export(published(clock), "plain", clock=clock, host=host).format == "plain"
         with pytest.raises(UnknownFormatError):
             export(published(clock), "plain", clock=clock, host=host)
+
+
+def test_a_media_type_with_long_parameters_is_a_media_type() -> None:
+    long = "text/html; profile=" + "x" * 300
+    assert newsroom.Rendition(content=b"x", media_type=long, filename="a.html", format="t").media_type == long
+    with pytest.raises(newsroom.ValidationError, match="media_type"):
+        newsroom.Rendition(content=b"x", media_type="text" + "x" * 300, filename="a.html", format="t")

@@ -390,6 +390,25 @@ class TestMarkdown:
         owed = (Obligation(source="S", url=url, scope=scope, credit="S"),)
         assert proves(text, "text/markdown", owed)
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "See https://caliber.az%2F@evil.com/ here",  # the host a reader reaches is evil.com
+            "Source: https://caliber.az/az/post/1%20evil",
+            "Source: https://caliber.az/az/post/1(evil)",
+            "Source: https://caliber.az/az/post/1'evil",
+        ],
+    )
+    def test_a_bare_url_links_where_the_renderer_links(self, text: str) -> None:
+        story = Obligation(source="S", url="https://caliber.az/az/post/1", scope=LinkScope.STORY, credit="S")
+        assert not proves(text, "text/markdown", (story,))
+
+    def test_a_bare_url_with_parentheses_keeps_them(self) -> None:
+        wiki = Obligation(
+            source="W", url="https://en.wikipedia.org/wiki/Baku_(city)", scope=LinkScope.STORY, credit="W"
+        )
+        assert proves("Source: https://en.wikipedia.org/wiki/Baku_(city)", "text/markdown", (wiki,))
+
     def test_a_link_whose_text_is_a_no_break_space_cannot_be_seen(self) -> None:
         assert not proves("[&nbsp;](https://caliber.az)", "text/markdown")
 

@@ -323,3 +323,16 @@ def test_an_update_of_internal_fields_only_makes_no_new_version(change: dict[str
     # With a public change beside it, the update goes through.
     updated = newsroom.update(story, actor=EDITOR, clock=clock, workflow=desk, deck="New", **change)
     assert updated.version == story.version + 1
+
+
+def test_a_managed_time_sent_back_in_the_repeated_hour_changes_nothing() -> None:
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    at = datetime(2025, 10, 26, 2, 30, tzinfo=berlin, fold=1)  # the second 02:30 of that night
+    clock = FixedClock(now=at)
+    desk = Workflow(review_required=False, permissions=None)
+    story = newsroom.publish(sample_article(clock=clock), actor=EDITOR, clock=clock, workflow=desk)
+    clock.now = at.astimezone(UTC) + timedelta(minutes=5)  # wall-clock arithmetic would lose the fold
+    after = newsroom.update(story, actor=EDITOR, clock=clock, workflow=desk, deck="New deck", published=at)
+    assert after.published == story.published

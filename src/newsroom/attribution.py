@@ -17,7 +17,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -143,21 +143,36 @@ def _site_of(url: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
-    """The lowercase host of ``url`` without a leading ``www.``, in Unicode (``xn--`` labels decoded)."""
-    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    r"""The lowercase host of ``url`` without a leading ``www.``, in Unicode (``xn--`` labels decoded).
+
+    A backslash counts as a slash, as browsers read http(s) URLs: the host of
+    ``https://evil.example\@caliber.az/`` is ``evil.example``.
+    """
+    host = (urlsplit(_browser_slashes(url.strip())).hostname or "").lower().rstrip(".")
     if "xn--" in host:
         host = _unicode_host(host)
     return host.removeprefix("www.")
 
 
+def _browser_slashes(url: str) -> str:
+    return url.replace("\\", "/") if "\\" in url else url
+
+
 def _unicode_host(host: str) -> str:
-    """``host`` with its IDNA (punycode) labels decoded; a label that is not valid punycode stays."""
+    """``host`` with its IDNA (punycode) labels decoded.
+
+    Only a label that decodes to non-ASCII text and encodes back to itself is decoded (a real
+    international name); anything else (``xn--caliber-``, which the raw codec reads as
+    ``caliber``) stays as written, so it never passes for another host.
+    """
     labels = []
     for label in host.split("."):
         decoded = label
         if label.startswith("xn--"):
             with contextlib.suppress(UnicodeError, ValueError):
-                decoded = label[4:].encode("ascii").decode("punycode").lower()
+                text = label[4:].encode("ascii").decode("punycode")
+                if not text.isascii() and text == text.lower() and "xn--" + text.encode("punycode").decode() == label:
+                    decoded = text
         labels.append(decoded)
     return ".".join(labels)
 
@@ -283,12 +298,46 @@ def _norm_url(url: str) -> str:
     A renderer may write ``https://caliber.az/az/post/xəbər`` as ``.../x%C9%99b%C9%99r`` and
     ``пример.рф`` as ``xn--e1afmkfd.xn--p1ai``: the same link.
     """
-    parts = urlsplit(url.strip())
+    parts = urlsplit(_browser_slashes(url.strip()))
     host = host_of(url)
     path, query = parts.path, parts.query
     if "%" in path or "%" in query:
-        path, query = unquote(path), unquote(query)
+        path, query = _unescape(path), _unescape(query)
     return f"{host}{path.rstrip('/')}?{query}"
+
+
+_ESCAPES: Final = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_UNRESERVED: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _unescape(text: str) -> str:
+    """Percent-escapes decoded where that changes no meaning (RFC 3986 6.2.2.2).
+
+    Unreserved characters and UTF-8 encoded non-ASCII text are decoded (``%C9%99`` is ``ə``);
+    reserved ones stay escaped, in upper case (``%2F`` is not ``/``, ``%3d`` is ``%3D``).
+    """
+
+    def run(match: re.Match[str]) -> str:
+        data = bytes.fromhex(match.group().replace("%", ""))
+        out: list[str] = []
+        i = 0
+        while i < len(data):
+            byte = data[i]
+            if byte < 0x80:  # noqa: PLR2004 - ASCII
+                out.append(chr(byte) if byte in _UNRESERVED else f"%{byte:02X}")
+                i += 1
+                continue
+            j = i
+            while j < len(data) and data[j] >= 0x80:  # noqa: PLR2004 - a run of non-ASCII bytes
+                j += 1
+            try:
+                out.append(data[i:j].decode("utf-8"))
+            except UnicodeDecodeError:
+                out.append("".join(f"%{b:02X}" for b in data[i:j]))
+            i = j
+        return "".join(out)
+
+    return _ESCAPES.sub(run, text)
 
 
 _URL_TAIL = re.compile(r"[^\s<>\"'()\[\]{}]+")

@@ -85,7 +85,9 @@ _MEDIA_TYPE: Final = re.compile(rf"^{_MT_PART}/{_MT_PART}(?:\s*;.*)?$", re.DOTAL
 
 def is_media_type(value: object) -> bool:
     """Whether ``value`` is a media type: ``type/subtype``, optionally with ``; parameters``."""
-    return isinstance(value, str) and (len(value) <= _SHORT_MEDIA_TYPE and _known_media_type(value))
+    if not isinstance(value, str):
+        return False
+    return _known_media_type(value) if len(value) <= _SHORT_MEDIA_TYPE else _MEDIA_TYPE.match(value) is not None
 
 
 _SHORT_MEDIA_TYPE: Final = 255

@@ -27,13 +27,13 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import unquote
 
 import orjson
 import tinycss2
 from lxml import etree, html
 
 from newsroom.articles import Article
+from newsroom.attribution import _TRAILING as URL_TRAILING
 from newsroom.attribution import Obligation, text_satisfies, unpaid, urls_in_text
 from newsroom.exporting import CheckReport, Rendition, Violation
 from newsroom.hookspecs import hookimpl
@@ -378,19 +378,25 @@ def _markdown() -> Any:
 def markdown_links(content: bytes) -> Iterator[str]:
     """The targets of the visible links of a Markdown document, as a CommonMark renderer shows it.
 
-    A bare URL that linkify turns into a link ends where a printed URL ends (see
-    :func:`newsroom.urls_in_text`): "«https://caliber.az/x»" links to ``.../x``, not ``.../x»``.
+    A bare URL that linkify turns into a link drops only the closing quotation marks and
+    sentence punctuation a printed URL drops (see :func:`newsroom.urls_in_text`):
+    "«https://caliber.az/x»" links to ``.../x``, not ``.../x»``. Any other target is the
+    renderer's own, as a reader clicks it.
     """
     renderer = _markdown()
     env: dict[str, Any] = {}
     tokens = renderer.parse(content.decode("utf-8"), env)
     for token in tokens:
-        for child in token.children or ():
-            if child.type == "link_open" and child.markup == "linkify":
-                href = str(child.attrGet("href") or "")
-                printed = urls_in_text(unquote(href))
-                if printed:
-                    child.attrSet("href", printed[0])
+        children = token.children or []
+        for i, child in enumerate(children[:-1]):
+            if child.type == "link_open" and child.markup == "linkify" and children[i + 1].type == "text":
+                shown = children[i + 1].content
+                kept = shown.rstrip(URL_TRAILING)
+                if kept != shown and "://" in kept:
+                    href = renderer.normalizeLink(kept)
+                    if renderer.validateLink(href):
+                        child.attrSet("href", href)
+                        children[i + 1].content = kept
     rendered = renderer.renderer.render(tokens, renderer.options, env)
     page = f'<html><head><meta charset="utf-8"></head><body>{rendered}</body></html>'
     yield from html_links(page.encode("utf-8"))

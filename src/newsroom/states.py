@@ -477,7 +477,7 @@ def _check_arguments(
     for name in set(fields) & MANAGED_FIELDS:
         # A form or a partner's sync may send the whole record: a managed field given as it
         # already is changes nothing, and the workflow sets it as usual.
-        value, current = fields[name], getattr(article, name)
+        value, current = fixed_offset(fields[name]), getattr(article, name)  # a zoned time as the model keeps it
         if type(value) is type(current) and value == current:
             del fields[name]
     forbidden = sorted(set(fields) & MANAGED_FIELDS)
@@ -506,6 +506,13 @@ def _check_arguments(
         raise ValidationError("correction", f"only correct and kill record a correction, not {action.value}")
 
 
+def _sealed_with_extra(article: Article) -> bool:
+    """Whether the story's last seal took ``extra`` in (as before it became internal)."""
+    from newsroom import audit
+
+    return bool(article.history) and audit.content_hash(article) != article.history[-1].content_hash
+
+
 def _check_changes(article: Article, staged: Article, changes: Mapping[str, Any]) -> None:
     """An update makes a new public version, so it must change something a reader sees."""
     changed = [
@@ -514,6 +521,8 @@ def _check_changes(article: Article, staged: Article, changes: Mapping[str, Any]
     internal = {f.name for f in attrs.fields(type(article)) if f.metadata.get("internal")}
     if any(name not in internal for name in changed):
         return
+    if changed and _sealed_with_extra(article):
+        return  # sealed when extra was in the hash: only an update can change it and re-seal the story
     if changed:  # only internal fields: no new version for partners, and no seal needed to change them
         given = f"only internal fields change ({', '.join(sorted(changed))}), which no public version shows"
         hint = "change them with attrs.evolve(story, ...), which keeps the story's seal"
