@@ -169,6 +169,18 @@ def test_round_trip_keeps_every_field_the_format_carries(story: newsroom.Article
     assert got.history == ()
 
 
+@pytest.mark.parametrize("space", ["\u1680", "\xa0", "\u2009"])
+def test_unicode_spaces_in_one_line_values_come_back_as_written(space: str) -> None:
+    # HTML collapses ASCII white space only: an Ogham space mark or a no-break space is a character.
+    now = datetime(2031, 5, 1, 12, 0, tzinfo=UTC)
+    image = newsroom.Image(src="https://a.example.org/p.jpg", alt="A", credit=f"0{space}0", caption=f"x{space}y")
+    story = attrs.evolve(sample_article(), body=[*sample_article().body, image])
+    got = read_one(render(story, now, nitf=True))
+    assert back(got) == carried(story, now)
+    read_image = [b for b in got.body if isinstance(b, newsroom.Image)][-1]
+    assert read_image.credit == f"0{space}0"
+
+
 def test_round_trip_of_the_sample_story(clock: FixedClock) -> None:
     story = sample_article(clock=clock)
     got = read_one(render(story, clock.now))

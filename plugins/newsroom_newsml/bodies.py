@@ -26,6 +26,7 @@ own examples do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from typing import Any, Final
@@ -253,7 +254,11 @@ def _inline(el: etree._Element, skip: Callable[[etree._Element], bool] | None = 
 def _text(el: etree._Element | None) -> str | None:
     if el is None:
         return None
-    return " ".join("".join(el.itertext()).split()) or None
+    # HTML collapses ASCII white space only: a no-break or Ogham space mark is a character.
+    return _ASCII_WS.sub(" ", "".join(el.itertext())).strip(" ") or None
+
+
+_ASCII_WS: Final = re.compile(r"[ \t\n\r\f]+")
 
 
 def _http(value: str | None) -> str | None:

@@ -580,8 +580,8 @@ class _Story:
         else:
             data = next((r for r in content if _local(r) == "inlineData" and r.text), None)
             if data is not None:
-                paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", data.text or "")]
-                self.body = [newsroom.Paragraph(text=newsroom.InlineText.plain(p)) for p in paragraphs if p]
+                paragraphs = [newsroom.InlineText.plain(p) for p in re.split(r"\n[ \t\r\f]*\n", data.text or "")]
+                self.body = [newsroom.Paragraph(text=p) for p in paragraphs if p]
 
     # ----------------------------------------------------------------- the story
 
