@@ -378,7 +378,7 @@ def _walk(article: Article, steps: list[int], start: datetime) -> Article:
     clock = FixedClock(start)
     workflow = Workflow(review_required=False)
     kinds = list(CorrectionKind)
-    for step in steps:
+    for move, step in enumerate(steps):
         # Hypothesis favours small numbers, so the moves that lead on to published, corrected
         # and killed stories come first; the rest are still reached with larger steps.
         moves = sorted(allowed_actions(article.state, workflow), key=_WALK_ORDER.index)
@@ -396,7 +396,8 @@ def _walk(article: Article, steps: list[int], start: datetime) -> Article:
             kind = kinds[step // len(moves) % len(kinds)]
             kwargs["correction"] = (kind.value, f"A {kind.value} was made.")
         if action is Action.UPDATE:
-            kwargs["changes"] = {"deck": f"Updated at step {step}"}
+            # A new deck every time: an update that changes nothing is refused.
+            kwargs["changes"] = {"deck": f"Updated at move {move}, after version {article.version}"}
         with contextlib.suppress(Exception):
             article = transition(article, action, actor=EDITOR, clock=clock, workflow=workflow, **kwargs)
     return article
