@@ -384,7 +384,8 @@ def _walk(article: Article, steps: list[int], start: datetime) -> Article:
         moves = sorted(allowed_actions(article.state, workflow), key=_WALK_ORDER.index)
         if not moves:
             break
-        action = moves[step % len(moves)]
+        # The position in the walk turns the choice too: small steps still reach every move.
+        action = moves[(step + move) % len(moves)]
         clock.advance(minutes=5)
         kwargs: dict[str, Any] = {}
         if action is Action.SCHEDULE:
