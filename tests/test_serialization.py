@@ -203,6 +203,31 @@ class TestSchema:
         assert schema_errors(data) != []
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.update(urgency=0), "urgency"),
+        (lambda d: d.update(urgency=10), "urgency"),
+        (lambda d: d.update(version=0), "version"),
+        (lambda d: d.update(headline=""), "headline"),
+        (lambda d: d.update(guid=""), "guid"),
+        (lambda d: d["body"].append({"type": "heading", "text": "H", "level": 1}), "level"),
+        (lambda d: d["body"].append({"type": "heading", "text": "H", "level": 7}), "level"),
+        (lambda d: d["body"].append({"type": "list", "items": [], "ordered": False}), "items"),
+        (lambda d: d["body"].append({"type": "embed", "url": "https://x.example/v", "media": "gif"}), "media"),
+        (lambda d: d["section"].update(name=""), "name"),
+    ],
+)
+def test_the_schema_refuses_what_the_model_refuses(change: Callable[[dict[str, Any]], Any], field: str) -> None:
+    # The schema's rules come from the model's validators: a partner's validator and loads agree.
+    data = to_dict(sample_article())
+    change(data)
+    with pytest.raises(ValidationError) as caught:
+        from_dict(data)
+    assert field in caught.value.path
+    assert schema_errors(data) != []
+
+
 def corrected(clock: FixedClock) -> dict[str, Any]:
     story = newsroom.publish(sample_article(clock=clock), actor=EDITOR, clock=clock, workflow=SMALL_DESK)
     clock.advance(hours=1)

@@ -44,6 +44,7 @@ from newsroom.validators import (
     optional_str,
     optional_text,
     required_http_url,
+    schema_hint,
     to_tuple,
     url_with_scheme,
     whole_number,
@@ -589,6 +590,10 @@ def _urgency(_inst: object, attr: Any, value: Any) -> None:
 def _version(_inst: object, attr: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(attr.name, f"must be a whole number from 1, not {value!r}")
+
+
+schema_hint(_urgency, minimum=MOST_URGENT, maximum=LEAST_URGENT)
+schema_hint(_version, minimum=1)
 
 
 def _section_conv(value: Section | Mapping[str, Any] | None) -> Section | None:

@@ -546,8 +546,9 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         required.append("type")
     for field in attrs.fields(cls):
         schema = _type_schema(hints[field.name], defs)
-        if field.__doc__ if hasattr(field, "__doc__") else None:
-            pass
+        rules = _validator_rules(field.validator)
+        if rules:
+            schema = {**schema, **rules}
         props[field.name] = schema
         if field.default is attrs.NOTHING:
             required.append(field.name)
@@ -557,6 +558,22 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     if cls.__doc__:
         out["description"] = cls.__doc__.strip().split("\n\n")[0].replace("\n", " ")
     return out
+
+
+def _validator_rules(validator: Any) -> dict[str, Any]:
+    """The JSON Schema keywords a field's validators lend it (see :func:`newsroom.validators.schema_hint`).
+
+    Walks attrs' composed validators (a list, ``optional``), which keep theirs inside.
+    """
+    if validator is None:
+        return {}
+    rules: dict[str, Any] = dict(getattr(validator, "json_schema", None) or {})
+    for inner in getattr(validator, "_validators", ()):  # a list of validators (attrs' and_)
+        rules.update(_validator_rules(inner))
+    inner = getattr(validator, "validator", None)  # attrs.validators.optional(...)
+    if inner is not None:
+        rules.update(_validator_rules(inner))
+    return rules
 
 
 def _ref(cls: type, defs: dict[str, Any]) -> dict[str, Any]:

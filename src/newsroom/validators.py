@@ -38,6 +38,7 @@ __all__ = [
     "optional_str",
     "optional_text",
     "required_http_url",
+    "schema_hint",
     "str_set",
     "str_tuple",
     "to_tuple",
@@ -47,6 +48,7 @@ __all__ = [
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
+V = TypeVar("V", bound=Callable[..., None])
 
 # C0 and C1 controls other than tab and newline: scraping leaves them behind (e.g. \v).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -116,12 +118,26 @@ def str_set(value: Iterable[str]) -> frozenset[str]:
     return frozenset(to_tuple(value))
 
 
+def schema_hint(validator: V, **keywords: Any) -> V:
+    """Mark ``validator`` with the JSON Schema keywords that say the same (``minimum=1``...).
+
+    The JSON Schema of the native form is generated from the model; each field's validators lend
+    it their rule, so the schema and the model never disagree. A hint may only be as strict as
+    the validator, never stricter: the schema must accept every story the model accepts.
+    """
+    validator.json_schema = keywords  # type: ignore[attr-defined]
+    return validator
+
+
 def non_empty(_inst: object, attr: Any, value: Any) -> None:
     """The value is a non-empty string."""
     if not isinstance(value, str):
         raise ValidationError(attr.name, f"must be text, not {type(value).__name__}")
     if not value:
         raise ValidationError(attr.name, "must not be empty")
+
+
+schema_hint(non_empty, minLength=1)
 
 
 def aware_datetime(_inst: object, attr: Any, value: Any) -> None:
@@ -219,7 +235,7 @@ def whole_number(low: int, high: int | None = None) -> Callable[[Any, Any, Any],
         if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
             raise ValidationError(attr.name, f"must be a whole number {span}, not {value!r}")
 
-    return validate
+    return schema_hint(validate, minimum=low, **({"maximum": high} if high is not None else {}))
 
 
 def number_in(low: float, high: float) -> Callable[[Any, Any, Any], None]:
@@ -254,7 +270,7 @@ def one_of(*choices: str) -> Callable[[Any, Any, Any], None]:
         if value not in choices:
             raise ValidationError(attr.name, f"{value!r} is not one of: {listed}")
 
-    return validate
+    return schema_hint(validate, enum=list(choices))
 
 
 def min_items(count: int) -> Callable[[Any, Any, Any], None]:
@@ -264,7 +280,7 @@ def min_items(count: int) -> Callable[[Any, Any, Any], None]:
         if len(value) < count:
             raise ValidationError(attr.name, f"needs at least {count} item{'s' if count != 1 else ''}")
 
-    return validate
+    return schema_hint(validate, minItems=count)
 
 
 def bcp47(_inst: object, attr: Any, value: Any) -> None:
