@@ -461,6 +461,11 @@ def test_encoded_links_pay_as_written(href: str, url: str, scope: str) -> None:
         ("https://caliber.az/az%2Fpost%2F1", "https://caliber.az/az/post/1", "story"),  # %2F is not /
         ("https://caliber.az/az/post/1?id%3D5", "https://caliber.az/az/post/1?id=5", "story"),
         ("https://caliber.az/az/post/1?a=1%26b=2", "https://caliber.az/az/post/1?a=1&b=2", "story"),
+        ("\xa0https://caliber.az/", "https://caliber.az", "site"),  # browsers: a relative link
+        ("\u3000https://caliber.az/", "https://caliber.az", "site"),
+        ("https://caliber.az:99999/", "https://caliber.az", "site"),  # no such port: no link
+        ("https://caliber.az:abc/", "https://caliber.az", "site"),
+        ("https://caliber.az/az/post/1?q=a\\b", "https://caliber.az/az/post/1?q=a/b", "story"),
     ],
 )
 def test_links_that_go_elsewhere_never_pay(href: str, url: str, scope: str) -> None:
@@ -473,3 +478,9 @@ def test_unreserved_escapes_are_the_same_link() -> None:
         source="S", url="https://caliber.az/~desk/a-b_c.d", scope=newsroom.LinkScope.STORY, credit="S"
     )
     assert newsroom.href_satisfies("https://caliber.az/%7Edesk/a%2Db%5Fc%2ed", obligation)
+
+
+@pytest.mark.parametrize("href", [" https://caliber.az/ ", "\thttps://caliber.az/\n", "https://caliber.az:443/"])
+def test_ordinary_links_still_pay(href: str) -> None:
+    obligation = newsroom.Obligation(source="S", url="https://caliber.az", scope=newsroom.LinkScope.SITE, credit="S")
+    assert newsroom.href_satisfies(href, obligation)

@@ -458,3 +458,8 @@ def test_a_media_type_with_long_parameters_is_a_media_type() -> None:
     assert newsroom.Rendition(content=b"x", media_type=long, filename="a.html", format="t").media_type == long
     with pytest.raises(newsroom.ValidationError, match="media_type"):
         newsroom.Rendition(content=b"x", media_type="text" + "x" * 300, filename="a.html", format="t")
+
+
+def test_a_media_type_ends_where_it_ends() -> None:
+    with pytest.raises(newsroom.ValidationError, match="media_type"):
+        newsroom.Rendition(content=b"x", media_type="text/html\n", filename="a.html", format="t")

@@ -329,3 +329,9 @@ def test_validate_says_when_nothing_was_validated(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout) == (1, b"-: cannot validate: standard input is empty\n")
+
+
+def test_a_plain_text_body_keeps_its_paragraphs_and_their_no_break_spaces() -> None:
+    text = "First\u00a0line of one.\n  goes on.\n\n\u00a0\n\nSecond, with\ttabs.\n"
+    story = read(item(b'<inlineData contenttype="text/plain">' + text.encode() + b"</inlineData>"))
+    assert markup(story) == [("Paragraph", "First\u00a0line of one. goes on."), ("Paragraph", "Second, with tabs.")]

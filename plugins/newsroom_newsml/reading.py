@@ -581,7 +581,7 @@ class _Story:
             data = next((r for r in content if _local(r) == "inlineData" and r.text), None)
             if data is not None:
                 paragraphs = [newsroom.InlineText.plain(p) for p in re.split(r"\n[ \t\r\f]*\n", data.text or "")]
-                self.body = [newsroom.Paragraph(text=p) for p in paragraphs if p]
+                self.body = [newsroom.Paragraph(text=p) for p in paragraphs if p and not str(p).isspace()]
 
     # ----------------------------------------------------------------- the story
 

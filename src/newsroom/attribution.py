@@ -155,7 +155,15 @@ def host_of(url: str) -> str:
 
 
 def _browser_slashes(url: str) -> str:
-    return url.replace("\\", "/") if "\\" in url else url
+    """``url`` with backslashes before its query or fragment read as slashes, as browsers do."""
+    if "\\" not in url:
+        return url
+    cut = min((i for i in (url.find("?"), url.find("#")) if i != -1), default=len(url))
+    return url[:cut].replace("\\", "/") + url[cut:]
+
+
+# What browsers strip around a link target: C0 controls and the space, not other white space.
+_URL_STRIP: Final = "".join(map(chr, range(0x21)))
 
 
 def _unicode_host(host: str) -> str:
@@ -279,10 +287,11 @@ def href_satisfies(href: str, obligation: Obligation) -> bool:
 @functools.lru_cache(maxsize=8192)
 def _pays(href: str, url: str, scope: LinkScope) -> bool:
     # Cached: a bulk run checks the same links (a publisher's home page) story after story.
-    href = href.strip()
+    href = href.strip(_URL_STRIP)  # as browsers do: a no-break space before it makes a relative link
     if not href.lower().startswith(("http://", "https://")):
         return False
     try:
+        urlsplit(_browser_slashes(href)).port  # noqa: B018 - an impossible port (99999, abc) raises: no link
         if scope is LinkScope.STORY:
             return _norm_url(href) == _norm_url(url)
         host = host_of(href)

@@ -80,7 +80,7 @@ class Registrar(Protocol[T_contra]):
 
 # A media type as RFC 6838 names them (type "/" subtype), with optional parameters after ";".
 _MT_PART: Final = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
-_MEDIA_TYPE: Final = re.compile(rf"^{_MT_PART}/{_MT_PART}(?:\s*;.*)?$", re.DOTALL)
+_MEDIA_TYPE: Final = re.compile(rf"^{_MT_PART}/{_MT_PART}(?:\s*;.*)?\Z", re.DOTALL)
 
 
 def is_media_type(value: object) -> bool:
