@@ -202,8 +202,11 @@ class TestCanonicalJson:
             canonical_json(loop)
 
 
-def test_stories_sealed_with_extra_in_their_hash_still_verify(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Before extra became internal, the content hash took it in: such histories must still verify.
+DESK = Workflow(review_required=False, permissions=None)
+
+
+def sealed_with_extra(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> Article:
+    """A story published (with extra) as before extra became internal: its seal takes extra in."""
     from newsroom import audit
 
     def sealed_the_old_way(article: Article) -> str:
@@ -211,12 +214,18 @@ def test_stories_sealed_with_extra_in_their_hash_still_verify(monkeypatch: pytes
         data.pop("ed_note", None)
         return audit._digest(data)  # the digest the old hash used
 
-    clock = FixedClock()
-    desk = Workflow(review_required=False, permissions=None)
     draft = attrs.evolve(sample_article(clock=clock), extra={"views": "12"})
     monkeypatch.setattr(audit, "content_hash", sealed_the_old_way)
-    story = newsroom.publish(draft, actor=EDITOR, clock=clock, workflow=desk)
+    story = newsroom.publish(draft, actor=EDITOR, clock=clock, workflow=DESK)
     monkeypatch.undo()
+    return story
+
+
+def test_stories_sealed_with_extra_in_their_hash_still_verify(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before extra became internal, the content hash took it in: such histories must still verify.
+    clock = FixedClock()
+    desk = DESK
+    story = sealed_with_extra(monkeypatch, clock)
     assert content_hash(story) != story.history[-1].content_hash  # recorded the old way
     assert verify(story).ok
     assert newsroom.export(story, "json", clock=clock).content
@@ -231,19 +240,9 @@ def test_stories_sealed_with_extra_in_their_hash_still_verify(monkeypatch: pytes
 
 def test_a_story_sealed_with_extra_can_have_its_extra_updated(monkeypatch: pytest.MonkeyPatch) -> None:
     # attrs.evolve would break such a seal, so update is the way, and it re-seals the new way.
-    from newsroom import audit
-
-    def sealed_the_old_way(article: Article) -> str:
-        data = newsroom.serialization.content_dict(article)
-        data.pop("ed_note", None)
-        return audit._digest(data)  # the digest the old hash used
-
     clock = FixedClock()
-    desk = Workflow(review_required=False, permissions=None)
-    draft = attrs.evolve(sample_article(clock=clock), extra={"views": "12"})
-    monkeypatch.setattr(audit, "content_hash", sealed_the_old_way)
-    story = newsroom.publish(draft, actor=EDITOR, clock=clock, workflow=desk)
-    monkeypatch.undo()
+    desk = DESK
+    story = sealed_with_extra(monkeypatch, clock)
     assert not verify(attrs.evolve(story, extra={"views": "13"})).ok
     clock.advance(minutes=5)
     updated = newsroom.update(story, actor=EDITOR, clock=clock, workflow=desk, extra={"views": "13"})

@@ -25,7 +25,16 @@ if TYPE_CHECKING:
     from newsroom.articles import Article
 
 
-__all__ = ["AuditReport", "canonical_json", "content_hash", "content_matches", "entry_hash", "seal", "verify"]
+__all__ = [
+    "AuditReport",
+    "canonical_json",
+    "content_hash",
+    "content_matches",
+    "entry_hash",
+    "internal_fields",
+    "seal",
+    "verify",
+]
 
 
 def canonical_json(data: Any) -> bytes:
@@ -78,15 +87,7 @@ def content_hash(article: Article) -> str:
     out, so editors can keep annotating a published story; notes made with a transition are
     in the history, which the chain covers.
     """
-    # Computed afresh each time, never kept per object: the audit must see a story changed
-    # behind the model's back (with object.__setattr__) as changed.
-    from newsroom.serialization import content_dict
-
-    data = content_dict(article)
-    for field in attrs.fields(type(article)):
-        if field.metadata.get("internal"):
-            data.pop(field.name, None)
-    return _digest(data)
+    return _content_digest(article, internal_fields(type(article)))
 
 
 def content_matches(article: Article, recorded: str) -> bool:
@@ -97,15 +98,29 @@ def content_matches(article: Article, recorded: str) -> bool:
     """
     if content_hash(article) == recorded:
         return True
-    if not article.extra:
-        return False
+    return bool(article.extra) and _content_digest(article, internal_fields(type(article)) - {"extra"}) == recorded
+
+
+def _content_digest(article: Article, left_out: frozenset[str]) -> str:
+    # Computed afresh each time, never kept per object: the audit must see a story changed
+    # behind the model's back (with object.__setattr__) as changed.
     from newsroom.serialization import content_dict
 
     data = content_dict(article)
-    for field in attrs.fields(type(article)):
-        if field.metadata.get("internal") and field.name != "extra":
-            data.pop(field.name, None)
-    return _digest(data) == recorded
+    for name in left_out:
+        data.pop(name, None)
+    return _digest(data)
+
+
+def internal_fields(cls: type) -> frozenset[str]:
+    """The names of ``cls``'s fields marked internal (``metadata={"internal": True}``)."""
+    names = _INTERNAL.get(cls)
+    if names is None:
+        names = _INTERNAL[cls] = frozenset(f.name for f in attrs.fields(cls) if f.metadata.get("internal"))
+    return names
+
+
+_INTERNAL: dict[type, frozenset[str]] = {}
 
 
 def entry_hash(entry: HistoryEntry) -> str:

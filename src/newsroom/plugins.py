@@ -471,7 +471,7 @@ class PluginHost:
                 raise _check_failed(rendition, article, problem) from exc
             if result is None:
                 continue
-            if type(result) is not CheckReport and not isinstance(result, CheckReport):
+            if not isinstance(result, CheckReport):
                 problem = f"plugin {owner}'s {hook_name} returned {type(result).__name__}, not a CheckReport or None"
                 raise _check_failed(rendition, article, problem)
             reports.append(result)

@@ -518,7 +518,9 @@ def _check_changes(article: Article, staged: Article, changes: Mapping[str, Any]
     changed = [
         name for name in changes if name not in MANAGED_FIELDS and getattr(staged, name) != getattr(article, name)
     ]
-    internal = {f.name for f in attrs.fields(type(article)) if f.metadata.get("internal")}
+    from newsroom import audit
+
+    internal = audit.internal_fields(type(article))
     if any(name not in internal for name in changed):
         return
     if changed and _sealed_with_extra(article):
