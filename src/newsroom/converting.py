@@ -1601,6 +1601,24 @@ def _discard(stories: Any) -> None:
 # --------------------------------------------------------------------------- the report
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) back for a few statements that must happen together.
+
+    A signal that arrives meanwhile is delivered right after, so the run still stops at once.
+    Only the main thread receives Python's signals; elsewhere, or without ``pthread_sigmask``,
+    nothing is held.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 class _Report:
     """Streams the JSON report to a temporary file, renamed into place when the run ends."""
 
@@ -1642,13 +1660,14 @@ class _Report:
             parts.append(",")
         parts.append("\n      " + json.dumps(result.to_dict(), ensure_ascii=False))
         text = "".join(parts)
-        if new_input:
-            self.first_input = False
-            self.current = result.input
-            self.counts = {s.value: 0 for s in ConvertStatus}
-        self.counts[result.status.value] += 1
-        self.totals[result.status.value] += 1
-        self.stream.write(text)
+        with _interrupts_held():  # the entry and the counts the summary gives go together
+            self.stream.write(text)
+            if new_input:
+                self.first_input = False
+                self.current = result.input
+                self.counts = {s.value: 0 for s in ConvertStatus}
+            self.counts[result.status.value] += 1
+            self.totals[result.status.value] += 1
 
     def _closing(self) -> str:
         """The text that closes the current input's entry ("" when there is none)."""
