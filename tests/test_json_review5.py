@@ -98,15 +98,15 @@ def test_jsonl_reports_a_bad_name_and_reads_on() -> None:
 
 
 def test_jsonl_turns_any_failure_of_one_line_into_a_read_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = newsroom.from_dict
+    real = newsroom.from_json
 
-    def from_dict(data: Mapping[str, Any]) -> Article:
-        if data.get("guid") == "b":
+    def from_json(text: str | bytes) -> Article:
+        if b'"guid":"b"' in (text if isinstance(text, bytes) else text.encode()):
             msg = "a bug"
             raise KeyError(msg)
-        return real(data)
+        return real(text)
 
-    monkeypatch.setattr(newsroom, "from_dict", from_dict)
+    monkeypatch.setattr(newsroom, "from_json", from_json)
     error = read_between(b'{"guid":"b","headline":"B"}\n')
     assert "KeyError" in str(error)
     assert "a bug" in str(error)

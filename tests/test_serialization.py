@@ -430,3 +430,89 @@ def test_any_named_zone_time_round_trips(moment: Any, zone: str, fold: int) -> N
     local = moment.replace(tzinfo=ZoneInfo(zone), fold=fold)
     story = Article(guid="g", headline="H", modified=local)
     assert loads(dumps(story)) == story
+
+
+# --------------------------------------------------------------------------- from_json
+
+
+def _scalar_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _scalar_paths(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _scalar_paths(v, (*path, i))]
+    return [path]
+
+
+def _outcome(read: Callable[[], Article]) -> tuple[str, Any]:
+    try:
+        return ("article", read())
+    except Exception as exc:  # noqa: BLE001 - the kind and message are what is compared
+        return (type(exc).__name__, str(exc))
+
+
+# Numbers where orjson and the standard library part ways (integers beyond 64 bits become floats
+# in orjson), and values of the wrong kind: from_json must answer as from_dict(parse_json(...)).
+_ODD_NUMBERS = [
+    "123456789012345678901234",
+    "-123456789012345678901234",
+    "18446744073709551616",
+    "9" * 5000,
+    "1e400",
+    "1.5",
+    "NaN",
+    "true",
+    "null",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(story=articles(), pick=st.integers(min_value=0), number=st.sampled_from(_ODD_NUMBERS))
+def test_from_json_answers_as_from_dict_of_parse_json(story: Article, pick: int, number: str) -> None:
+    data = to_dict(story)
+    data["extra"] = {"n": 1}  # extra takes any number, so an integer orjson made a float shows there
+    data.setdefault("located", {"name": "Baku", "latitude": 40.4, "longitude": 49.8})
+    paths = _scalar_paths(data)
+    for path in (paths[pick % len(paths)], ("extra", "n")):
+        changed = copy.deepcopy(data)
+        target = changed
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = "\x00marker\x00"
+        text = json.dumps(changed, ensure_ascii=False).replace('"\\u0000marker\\u0000"', number)
+        for raw in (text, text.encode()):
+            assert _outcome(lambda raw=raw: newsroom.from_json(raw)) == _outcome(
+                lambda raw=raw: from_dict(newsroom.parse_json(raw))
+            )
+    assert newsroom.from_json(newsroom.dumps(story)) == story
+
+
+def test_from_json_answers_as_from_dict_of_parse_json_at_every_field() -> None:
+    data = to_dict(sample_article(clock=FixedClock()))
+    data["extra"] = {"n": 1}
+    data["located"] = {"name": "Baku", "latitude": 40.4, "longitude": 49.8}
+    for path in _scalar_paths(data):
+        for number in _ODD_NUMBERS[:4]:
+            changed = copy.deepcopy(data)
+            target = changed
+            for step in path[:-1]:
+                target = target[step]
+            target[path[-1]] = "\x00marker\x00"
+            text = json.dumps(changed, ensure_ascii=False).replace('"\\u0000marker\\u0000"', number)
+            assert _outcome(lambda text=text: newsroom.from_json(text)) == _outcome(
+                lambda text=text: from_dict(newsroom.parse_json(text))
+            ), (path, number)
+
+
+def test_from_json_keeps_a_long_integer_in_extra_exact() -> None:
+    text = '{"format_version": 1, "guid": "g", "headline": "H", "extra": {"id": 123456789012345678901234}}'
+    assert newsroom.from_json(text).extra["id"] == "123456789012345678901234"
+    assert newsroom.loads(text).extra["id"] == "123456789012345678901234"
+
+
+def test_from_json_raises_what_parse_json_raises() -> None:
+    with pytest.raises(json.JSONDecodeError):
+        newsroom.from_json('{"format_version": 1,')
+    with pytest.raises(UnicodeDecodeError):
+        newsroom.from_json(b'{"guid": "\xff"}')
+    with pytest.raises(ValidationError, match=r"headline"):
+        newsroom.from_json('{"format_version": 1, "guid": "g", "headline": "\\ud800"}')

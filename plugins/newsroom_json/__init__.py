@@ -118,7 +118,7 @@ _TOO_DEEP = "nested too deeply to read (deeper than Python's recursion limit all
 def _read_line(raw: bytes, source: str, number: int) -> newsroom.Article | newsroom.ReadError:
     """One line's story, or a ReadError naming the line: every failure is reported, none raised."""
     try:
-        return newsroom.from_dict(newsroom.parse_json(raw))
+        return newsroom.from_json(raw)
     except json.JSONDecodeError as exc:
         return newsroom.ReadError(f"not JSON: {_json_problem(exc, raw)}", source=source, line=number)
     except UnicodeDecodeError as exc:

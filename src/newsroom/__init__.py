@@ -80,7 +80,7 @@ from newsroom.hookspecs import hookimpl
 from newsroom.inline import Inline, InlineText, LineBreak, Link, Span, Text
 from newsroom.permissions import DEFAULT_POLICY, Policy, Rule, Scope, load_policy, parse_policy
 from newsroom.plugins import PluginHost, PluginInfo, default_host, make_plugin_manager
-from newsroom.serialization import dumps, from_dict, json_schema, loads, parse_json, to_dict
+from newsroom.serialization import dumps, from_dict, from_json, json_schema, loads, parse_json, to_dict
 from newsroom.slugs import make_slug, unique_slug
 from newsroom.states import (
     MOVES,
@@ -204,6 +204,7 @@ __all__ = [
     "export",
     "exporter_flag",
     "from_dict",
+    "from_json",
     "hookimpl",
     "href_satisfies",
     "join_names",

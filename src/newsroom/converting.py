@@ -394,6 +394,8 @@ class _Out(NamedTuple):
     fresh: bool
     stage: FailureStage | None
     error: str | None
+    target: str | None = None
+    """Where the output goes under the story's first-choice stem (the parent may give another)."""
 
 
 class _Story(NamedTuple):
@@ -675,7 +677,7 @@ def _process(state: _State, article: Article, line: int | None, mtime_ns: int | 
         except OSError as exc:
             outs.append(_Out(fmt, None, fresh=False, stage=FailureStage.WRITE, error=_message(exc)))
             continue
-        outs.append(_Out(fmt, tmp, fresh=False, stage=None, error=None))
+        outs.append(_Out(fmt, tmp, fresh=False, stage=None, error=None, target=target))
     return _Story(line, article.guid, stem, None, None, tuple(outs), owner)
 
 
@@ -1790,7 +1792,9 @@ class _Run:
             )
         tmp = out.tmp
         try:
-            target = _output_path(config, stem, out.format)
+            target = out.target
+            if target is None or stem != story.stem:  # the parent gave the story another name
+                target = _output_path(config, stem, out.format)
         except ExportError as exc:
             if tmp is not None:
                 with contextlib.suppress(OSError):

@@ -167,7 +167,12 @@ class Rendition:
 
 
 def _frozen_options(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if type(value) is dict and not value:  # the usual: no options; one read-only mapping serves all
+        return _NO_OPTIONS
     return MappingProxyType(dict(value))
+
+
+_NO_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType({})
 
 
 def _violations(value: Any) -> Any:

@@ -491,6 +491,8 @@ def _url_strings(document: Any) -> list[str]:
 
 
 def _report(checker: str, missing: tuple[Obligation, ...], medium: str) -> CheckReport:
+    if not missing:
+        return _clean(checker)
     return CheckReport(
         checker=checker,
         proves_attribution=True,
@@ -500,6 +502,13 @@ def _report(checker: str, missing: tuple[Obligation, ...], medium: str) -> Check
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _clean(checker: str) -> CheckReport:
+    """The report of a checker that found every owed link: one frozen object serves every story."""
+    return CheckReport(checker=checker, proves_attribution=True)
+
+
+@functools.lru_cache(maxsize=64)
 def _kind(media_type: str) -> str | None:
     base = media_type.split(";", maxsplit=1)[0].strip().lower()
     if base == "text/html":

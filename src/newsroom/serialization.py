@@ -36,6 +36,7 @@ __all__ = [
     "converter",
     "dumps",
     "from_dict",
+    "from_json",
     "json_schema",
     "loads",
     "parse_json",
@@ -369,7 +370,7 @@ def loads(text: str | bytes) -> Article:
             nested deeper than Python's recursion limit allows.
     """
     try:
-        return from_dict(parse_json(text))
+        return from_json(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(f"line {exc.lineno} column {exc.colno}", f"not JSON: {exc.msg}") from None
     except UnicodeDecodeError as exc:
@@ -377,6 +378,39 @@ def loads(text: str | bytes) -> Article:
     except RecursionError:
         rule = "nested too deeply to read (deeper than Python's recursion limit allows)"
         raise ValidationError("", rule) from None
+
+
+def from_json(text: str | bytes) -> Article:
+    """Build an article from native JSON text: ``from_dict(parse_json(text))``, but faster.
+
+    The same article, and the same exceptions with the same messages, as that pair; what a
+    reader plugin that reports each kind of failure in its own words calls. :func:`loads`
+    turns every failure into a :class:`~newsroom.ValidationError`.
+
+    orjson's values go straight to :func:`from_dict` without the look at every value that
+    :func:`parse_json` takes to find where orjson and the standard library differ: the model
+    itself refuses those values (a float where it wants text or a whole number, a latitude
+    beyond 90) except in ``extra``, which is looked at alone. Whatever fails is done again the
+    exact way, so an error is the one ``from_dict(parse_json(text))`` gives.
+
+    Raises:
+        json.JSONDecodeError: the text is not JSON.
+        UnicodeDecodeError: bytes that are not UTF-8.
+        ValidationError: a bad field, a lone surrogate or an over-long integer, naming its path.
+        RecursionError: nesting deeper than Python's recursion limit allows.
+    """
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return from_dict(parse_json(text))
+    try:
+        article = from_dict(value)
+    except Exception:  # noqa: BLE001 - done again the exact way, for the exact error
+        return from_dict(parse_json(text))
+    extra = value.get("extra")  # from_dict took it: a dict
+    if extra and any(type(v) is float and not -_HUGE < v < _HUGE for v in extra.values()):
+        return from_dict(parse_json(text))  # perhaps an integer beyond 64 bits, which orjson made a float
+    return article
 
 
 def parse_json(text: str | bytes) -> Any:

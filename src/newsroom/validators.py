@@ -115,6 +115,8 @@ def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
 
 def str_set(value: Iterable[str]) -> frozenset[str]:
     """A converter: any iterable of strings as a frozenset (a lone string is one item)."""
+    if type(value) is frozenset:  # the usual: already one (empty, mostly)
+        return value
     return frozenset(to_tuple(value))
 
 
