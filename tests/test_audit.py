@@ -249,3 +249,16 @@ def test_a_story_sealed_with_extra_can_have_its_extra_updated(monkeypatch: pytes
     assert dict(updated.extra) == {"views": "13"}
     assert verify(updated).ok
     assert verify(attrs.evolve(updated, extra={"views": "14"})).ok  # sealed the new way now
+
+
+@pytest.mark.parametrize("field", ["content_hash", "prev_hash", "entry_hash"])
+@pytest.mark.parametrize("value", [123, 1.5e23, "abc", "A" * 64, "g" * 64, "0" * 63, None])
+def test_history_digests_are_hex_sha256_or_empty(chain: Article, field: str, value: Any) -> None:
+    data = newsroom.to_dict(chain)
+    data["history"][0][field] = value
+    with pytest.raises(newsroom.ValidationError) as info:
+        newsroom.from_dict(data)
+    assert info.value.path == f"history[0].{field}"
+    assert "SHA-256 digest" in info.value.rule
+    good = data["history"][0] | {field: "0" * 64}
+    assert getattr(newsroom.from_dict(data | {"history": [good, *data["history"][1:]]}).history[0], field) == "0" * 64

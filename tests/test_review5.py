@@ -89,6 +89,8 @@ def test_places_refused_when_made_are_usage_errors(tmp_path: Path, out: str, rep
     assert "Traceback" not in err
     assert not any((tmp_path / "out").glob("*.json")), "stopped before any story"
     assert temp_files(tmp_path) == []
+    # A run that cannot start takes back the folders it made: no empty --out, no half of a long path.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "link"]
 
 
 @needs_proc
@@ -97,6 +99,23 @@ def test_the_library_raises_the_same_error_when_the_run_starts(tmp_path: Path) -
     results = newsroom.convert(source, to="json", out="/proc/x", jobs=1)  # checked, and nothing is made yet
     with pytest.raises(ValueError, match=r"^the output folder '/proc/x' cannot be made: No such file or directory$"):
         next(results)
+
+
+@needs_proc
+def test_a_refused_report_leaves_an_existing_output_folder_and_its_files(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kept.json").write_text("{}", encoding="utf-8")
+    results = newsroom.convert(source, to="json", out=out, jobs=1, report="/proc/x/r.json")
+    with pytest.raises(newsroom.PlaceError, match=r"^the report '/proc/x/r.json': its folder '/proc/x' cannot be made"):
+        next(results)
+    assert [p.name for p in out.iterdir()] == ["kept.json"]
+    new = tmp_path / "new" / "deeper"
+    results = newsroom.convert(source, to="json", out=new, jobs=1, report="/proc/x/r.json")
+    with pytest.raises(ValueError, match="cannot be made"):  # PlaceError is a ValueError
+        next(results)
+    assert not (tmp_path / "new").exists()
 
 
 @needs_proc
@@ -327,3 +346,34 @@ def test_24_00_is_the_next_midnight_or_a_field_error(day: Any, zone: str) -> Non
         assert result.first_created.replace(tzinfo=None) == datetime.combine(day, datetime.min.time()) + timedelta(
             days=1
         )
+
+
+# --------------------------------------------------------------------------- convert: a story's files together
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="needs pthread_sigmask (POSIX)")
+def test_ctrl_c_between_a_storys_files_leaves_both_placed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    source = jsonl(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out"
+    real = os.replace
+    placed: list[str] = []
+
+    def replace(src: Any, dst: Any) -> None:
+        real(src, dst)
+        placed.append(os.fspath(dst))
+        if len(placed) == 1:  # Ctrl-C right after the first story's first file
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        for _ in newsroom.convert(source, to=["json", "newsml-g2"], out=out, jobs=1):
+            pass
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    assert [p.suffix for p in files] == [".json", ".xml"], "both of the first story's files, and only those"
+    assert [p.name for p in files] == [
+        "world_council-meets-on-item-0.json",
+        "world_council-meets-on-item-0.newsml-g2.xml",
+    ]
+    assert newsroom.loads(files[0].read_bytes()).guid == "urn:test:0"

@@ -44,7 +44,15 @@ from newsroom.attribution import (
     urls_in_text,
 )
 from newsroom.audit import AuditReport, verify
-from newsroom.converting import ConvertResult, ConvertStatus, FailureStage, OutputLayout, OutputResult, convert
+from newsroom.converting import (
+    ConvertResult,
+    ConvertStatus,
+    FailureStage,
+    OutputLayout,
+    OutputResult,
+    PlaceError,
+    convert,
+)
 from newsroom.errors import (
     AttributionError,
     AuditError,
@@ -165,6 +173,7 @@ __all__ = [
     "PermissionDenied",
     "Person",
     "Place",
+    "PlaceError",
     "PluginError",
     "PluginHost",
     "PluginInfo",

@@ -1768,7 +1768,11 @@ class _Run:
                 )
                 continue
             stem = self.names.claim(story.stem)
-            outputs = [self._place(unit, position, story, out, stem=stem, mtime_ns=mtime_ns) for out in story.outs]
+            if len(story.outs) > 1:
+                with _interrupts_held():  # a story's files are placed together: all of them, or none
+                    outputs = [self._place(unit, position, story, o, stem=stem, mtime_ns=mtime_ns) for o in story.outs]
+            else:
+                outputs = [self._place(unit, position, story, o, stem=stem, mtime_ns=mtime_ns) for o in story.outs]
             status, stage, reason = _aggregate(outputs)
             yield ConvertResult(
                 input=unit.input,
@@ -1936,8 +1940,21 @@ class PlaceError(ValueError):
     """
 
 
-def _make_folder(folder: str, what: str) -> None:
-    """Make ``folder`` (and its parents) if need be, or raise :class:`PlaceError`."""
+def _make_folder(folder: str, what: str) -> str | None:
+    """Make ``folder`` (and its parents) if need be, or raise :class:`PlaceError`.
+
+    Returns the topmost folder it made (``None`` when ``folder`` was there), so that a run that
+    cannot start takes back what it made.
+    """
+    top = None
+    probe = os.path.abspath(folder)
+    # Through "..", the folders made are not those the text names (a link's target's parent):
+    # none is taken back then.
+    while ".." not in Path(folder).parts and not os.path.lexists(probe):
+        top, parent = probe, os.path.dirname(probe)
+        if parent == probe:  # pragma: no cover - the root always exists
+            break
+        probe = parent
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
@@ -1945,15 +1962,33 @@ def _make_folder(folder: str, what: str) -> None:
         if exc.filename is not None and os.fsdecode(exc.filename) != folder and exc.errno != errno.ENAMETOOLONG:
             reason = f"{reason}: {os.fsdecode(exc.filename)!r}"  # the parent that could not be made
         msg = f"{what} {folder!r} cannot be made: {reason}"
+        _unmake(folder, top)  # the parents it made before the refusal
         raise PlaceError(msg) from None
+    return top
+
+
+def _unmake(folder: str, top: str | None) -> None:
+    """Remove ``folder`` and its parents up to ``top`` (made by :func:`_make_folder`) while empty."""
+    if top is None:
+        return
+    path = os.path.abspath(folder)
+    while len(path) >= len(top):
+        try:
+            Path(path).rmdir()
+        except OSError:  # not there, or not empty: something else put a file in it
+            if os.path.lexists(path):
+                return
+        path = os.path.dirname(path)
 
 
 def _open_report(path: str, meta: Mapping[str, Any]) -> _Report:
     """Start the report at ``path`` (its folder made if need be), or raise :class:`PlaceError`."""
-    _make_folder(_report_folder(path), f"the report {path!r}: its folder")
+    folder = _report_folder(path)
+    made = _make_folder(folder, f"the report {path!r}: its folder")
     try:
         return _Report(path, meta)
     except OSError as exc:
+        _unmake(folder, made)
         # The system's reason alone: the file it names is the report's temporary file.
         msg = f"the report {path!r} cannot be written: {exc.strerror or exc}"
         raise PlaceError(msg) from None
@@ -2093,6 +2128,26 @@ def convert(
     )
 
 
+def _make_places(config: _Config, report: str | None, jobs: int | str) -> _Report | None:
+    """Make the output folder and start the report; a run that cannot start leaves no empty folder."""
+    made = _make_folder(config.out, "the output folder")
+    if not report:
+        return None
+    meta = {
+        "newsroom": _version(),
+        "out": config.out,
+        "formats": list(config.formats),
+        "layout": config.layout.value,
+        "jobs": jobs,
+        "now": config.now.isoformat(),
+    }
+    try:
+        return _open_report(report, meta)
+    except PlaceError:
+        _unmake(config.out, made)
+        raise
+
+
 def _convert(
     config: _Config,
     state: _State,
@@ -2110,22 +2165,7 @@ def _convert(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     # The places are made first, so one that cannot be made stops the run before any input is
     # read or any worker started (a PlaceError, a usage error for the command line).
-    _make_folder(config.out, "the output folder")
-    writer = (
-        _open_report(
-            report,
-            {
-                "newsroom": _version(),
-                "out": config.out,
-                "formats": list(config.formats),
-                "layout": config.layout.value,
-                "jobs": "dask" if client is not None or scheduler is not None else workers,
-                "now": config.now.isoformat(),
-            },
-        )
-        if report
-        else None
-    )
+    writer = _make_places(config, report, "dask" if client is not None or scheduler is not None else workers)
     own_client = None
     executor: _Serial | _Processes | _Dask
     try:

@@ -30,6 +30,7 @@ from newsroom.validators import (
     non_empty,
     optional_str,
     optional_text,
+    schema_hint,
     str_set,
     str_tuple,
     whole_number,
@@ -264,6 +265,18 @@ def _to_state_conv(value: PublishState | str) -> PublishState:
     return enum_value(PublishState, value, "to_state")
 
 
+_HEX_DIGITS: Final = frozenset("0123456789abcdef")
+
+
+def _digest(_inst: object, attr: Any, value: Any) -> None:
+    """A SHA-256 digest in lowercase hex, or empty (not sealed)."""
+    if type(value) is not str or (value and (len(value) != 64 or not _HEX_DIGITS.issuperset(value))):  # noqa: PLR2004
+        raise ValidationError(attr.name, f"must be a SHA-256 digest (64 lowercase hex digits) or empty, not {value!r}")
+
+
+schema_hint(_digest, pattern="^([0-9a-f]{64})?$")
+
+
 @attrs.frozen(kw_only=True)
 class HistoryEntry:
     """One transition, as recorded in the story's history."""
@@ -285,11 +298,11 @@ class HistoryEntry:
     )
     """Why, in the actor's words (a kill's reason, a reviewer's comment). Internal: never shown in
     a public rendition."""
-    content_hash: str = ""
+    content_hash: str = attrs.field(default="", validator=_digest)
     """SHA-256 of the story's content after the move (see :mod:`newsroom.audit`)."""
-    prev_hash: str = ""
+    prev_hash: str = attrs.field(default="", validator=_digest)
     """The ``entry_hash`` of the entry before, empty for the first."""
-    entry_hash: str = ""
+    entry_hash: str = attrs.field(default="", validator=_digest)
     """SHA-256 over this entry's fields, chaining it to the one before."""
 
 
