@@ -324,7 +324,7 @@ class TestJson:
         assert proves(text, "application/json") is walked
 
     def test_a_deeply_nested_document_is_read_whole(self) -> None:
-        # Deeper than Python's recursion allows: the walk falls back to a stack.
+        # Deeper than Python's recursion allows: the walk goes level by level, without recursion.
         depth = 1000
         assert proves("[" * depth + '"https://caliber.az"' + "]" * depth, "application/json")
         assert not proves("[" * depth + '"https://evil.com"' + "]" * depth, "application/json")

@@ -464,29 +464,25 @@ def _json_unpaid(rendition: Rendition, owed: tuple[Obligation, ...]) -> tuple[Ob
 
 
 def _url_strings(document: Any) -> list[str]:
-    """The strings of a parsed JSON document that hold ``://``, in document order.
+    """The strings of a parsed JSON document that hold ``://``, level by level.
 
-    A recursive walk of orjson's dicts and lists (twice as fast as a stack, as leaves need no
-    pushing); a document nested deeper than Python's recursion allows takes the stack.
+    Each level's containers give the next level's items in one ``extend``: faster than a
+    recursive walk or a stack (leaves are never pushed one by one), and any depth is read.
     """
     out: list[str] = []
-    append = out.append
-
-    def walk(items: Any) -> None:
-        for item in items:
+    level = [document]
+    while level:
+        below: list[Any] = []
+        for item in level:
             kind = type(item)
             if kind is str:
                 if "://" in item:
-                    append(item)
+                    out.append(item)
             elif kind is dict:
-                walk(item.values())
+                below.extend(item.values())
             elif kind is list:
-                walk(item)
-
-    try:
-        walk((document,))
-    except RecursionError:
-        return _strings(document, "://")
+                below.extend(item)
+        level = below
     return out
 
 
