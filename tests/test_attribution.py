@@ -320,6 +320,15 @@ class TestTextSatisfies:
                     ".html",
                     "?",
                     "#",
+                    "@",
+                    "pa’ss@",
+                    "«a»",
+                    ",b",
+                    "‚",
+                    "‘",
+                    "「",
+                    "」",
+                    "\\",
                 ]
             ),
             max_size=14,
@@ -349,19 +358,41 @@ def test_quotation_marks_inside_a_url_stay_and_closing_ones_after_it_go(url: str
 
 
 _QUOTES = "‘’‚‛“”„‟«»‹›「」『』＂＇"
+_PAIRS = {"«": "»", "»": "«", "‹": "›", "›": "‹", "“": "”", "„": "“”", "‘": "’", "‚": "‘’", "「": "」", "『": "』"}
+_TAIL = r"""[^\s<>"'()\[\]{}"""
+_GOES_ON = r"(?=[\w\-~/#%&=+@*$]|[.:?][^\W_])"
+
+
+def _pair(opening: str, closing: str) -> str:
+    """An opening quotation mark that goes on, then its closing one, with no other opening mark between."""
+    inner = "".join(q for q in _QUOTES if q not in closing and q not in _PAIRS)
+    return rf"{opening}{_GOES_ON}(?:{_TAIL}{_QUOTES}]|[{inner}]{_GOES_ON})*[{closing}]"
+
+
 _REFERENCE = re.compile(
-    # The host stops at a quotation mark, dash or ellipsis; in the path, a quotation mark is
-    # part of the URL only when the path goes on after it.
-    rf"""https?://[^\s<>"'()\[\]{{}}/?#{_QUOTES}—–…]*"""
-    rf"""(?:[/?#](?:[^\s<>"'()\[\]{{}}{_QUOTES}]|[{_QUOTES}](?=[\w\-~/#%&=+@*$]|[.:?][^\W_]))*)?""",
+    # A user name runs to the authority's last "@". The host stops at a quotation mark, dash or
+    # ellipsis; in the path, a quotation mark is part of the URL when the path goes on after it
+    # or when it closes a pair.
+    rf"""https?://(?:{_TAIL}/?#\\]*@)?{_TAIL}/?#{_QUOTES}—–…]*"""
+    rf"""(?:[/?#](?:{_TAIL}{_QUOTES}]|(?P<pair>{"|".join(_pair(o, c) for o, c in _PAIRS.items())})"""
+    rf"""|[{_QUOTES}]{_GOES_ON})*)?""",
     re.IGNORECASE,
 )
 
 
 def reference_urls_in_text(text: str) -> list[str]:
-    """``urls_in_text`` as one regular expression (slow: case-blind), trailing punctuation dropped."""
-    found = (m.group(0).rstrip(".,;:!?…»”’“‘›") for m in _REFERENCE.finditer(text))
-    return [url for url in found if url.partition("://")[2]]
+    """``urls_in_text`` as one regular expression (slow: case-blind), trailing punctuation dropped.
+
+    The punctuation stops at the end of the last quotation mark that closes a pair.
+    """
+    urls = []
+    for m in _REFERENCE.finditer(text):
+        url = m.group(0).rstrip(".,;:!?…»”’“‘›")
+        if m.group("pair") is not None and len(url) < m.end("pair") - m.start():
+            url = text[m.start() : m.end("pair")]
+        if url.partition("://")[2]:
+            urls.append(url)
+    return urls
 
 
 @pytest.mark.parametrize(
@@ -484,3 +515,206 @@ def test_unreserved_escapes_are_the_same_link() -> None:
 def test_ordinary_links_still_pay(href: str) -> None:
     obligation = newsroom.Obligation(source="S", url="https://caliber.az", scope=newsroom.LinkScope.SITE, credit="S")
     assert newsroom.href_satisfies(href, obligation)
+
+
+POST = "https://caliber.az/az/post/1"
+
+
+def story_at(url: str = POST) -> Obligation:
+    return Obligation(source="S", url=url, scope=LinkScope.STORY, credit="S")
+
+
+class TestStoryOrigin:
+    """At story scope the link must reach the story's own origin: scheme, host and port."""
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            POST,
+            "https://caliber.az:443/az/post/1",  # the default port, written out
+            "HTTPS://CALIBER.AZ:443/az/post/1",
+            "https://caliber.az:/az/post/1",  # an empty port is the default one
+            "https://caliber.az:0443/az/post/1",
+        ],
+    )
+    def test_the_same_origin_pays(self, href: str) -> None:
+        assert href_satisfies(href, story_at())
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "https://caliber.az:8443/az/post/1",  # another port is another origin
+            "https://caliber.az:80/az/post/1",  # http's default port is not https's
+            "http://caliber.az/az/post/1",  # another scheme: not the working link asked for
+            "http://caliber.az:443/az/post/1",
+        ],
+    )
+    def test_another_origin_does_not_pay(self, href: str) -> None:
+        assert not href_satisfies(href, story_at())
+
+    def test_an_http_story_url_wants_http(self) -> None:
+        obligation = story_at("http://caliber.az/az/post/1")
+        assert href_satisfies("http://caliber.az:80/az/post/1", obligation)
+        assert not href_satisfies(POST, obligation)
+
+    def test_a_story_url_with_a_port_wants_that_port(self) -> None:
+        obligation = story_at("https://caliber.az:8443/az/post/1")
+        assert href_satisfies("https://caliber.az:8443/az/post/1/", obligation)
+        assert not href_satisfies(POST, obligation)
+
+    @pytest.mark.parametrize(
+        "href", ["http://caliber.az/x", "https://caliber.az:8443/", "http://news.caliber.az:8080/"]
+    )
+    def test_site_scope_is_the_host_whatever_the_scheme_or_port(self, href: str) -> None:
+        assert href_satisfies(href, site())
+
+
+class TestLinksAsBrowsersFollowThem:
+    """Links that a browser follows to the required place pay; none pays for a host it misses."""
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "https:/\\caliber.az",  # backslashes are slashes in http(s) URLs
+            "https:\\\\caliber.az/",
+            "https:\\/caliber.az/x",
+            "https:///caliber.az",  # extra slashes after the scheme are skipped
+            "https:////\\caliber.az/x",
+            "https://ｃａｌｉｂｅｒ.az",  # full-width letters (UTS #46 maps them)
+            "https://ＣＡＬＩＢＥＲ.ＡＺ/",
+            "https://caliber。az",  # ideographic full stop
+            "https://caliber．az/x",  # full-width full stop
+            "https://caliber｡az/x",  # half-width ideographic full stop
+            "https://news。caliber。az/x",
+            "https://ⓒaliber.az",
+            "https://caliber%2Eaz/",  # a host is percent-decoded
+            "https://%63aliber.az/",
+            "https://cali\nber.az/\t",  # browsers drop tabs and newlines anywhere
+            "https://a@b@caliber.az/",  # the host follows the last @
+        ],
+    )
+    def test_site_yes(self, href: str) -> None:
+        assert href_satisfies(href, site())
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "https://caliber.az/az/./post/1",
+            "https://caliber.az/az/x/../post/1",
+            "https://caliber.az/az/%2e/post/1",
+            "https://caliber.az/az/x/%2E%2e/post/1",
+            "https://caliber.az/az/x/.%2E/post/1",
+            "https://caliber.az/../az/post/1",  # nothing above the root
+            "https://caliber.az/az/post/1/.",
+            "https://caliber.az/az\\x\\..\\post\\1",
+            "https:/\\caliber.az/az/post/1",
+            "https://ｃａｌｉｂｅｒ。az/az/post/1",
+            "https://caliber.az/az/post/1/2/..",  # /az/post/1/
+        ],
+    )
+    def test_story_yes(self, href: str) -> None:
+        assert href_satisfies(href, story_at())
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "https://caliber.az/az/post/1/..",
+            "https://caliber.az/az/post/%2e%2e%2e/1",
+            "https://caliber.az/az/post/1?x=/..",  # the query keeps its dots
+            "https://caliber.az/az/x%2F..%2Fpost/1",  # %2F is not a slash
+        ],
+    )
+    def test_story_no(self, href: str) -> None:
+        assert not href_satisfies(href, story_at())
+
+    @pytest.mark.parametrize(
+        "href",
+        [
+            "https://evil.example\\@caliber.az",  # the host is evil.example
+            "https:/\\evil.example\\@caliber.az",
+            "https://caliber.az.evil.example",
+            "https://caliber。az.evil.example",
+            "https://evil.example/caliber.az",
+            "https://evil.example?@caliber.az",
+            "https://evil.example#@caliber.az",
+            "https://evil.example%40caliber.az/",  # a decoded @ is no separator: no host at all
+            "https://caliber.az%2F.evil.example/",
+            "https://caliber.az／evil.example",  # a full-width solidus maps to "/": no host
+            "https://evil.example＠caliber.az",
+            "https://caliber.az：8443/",
+            "https://caliber\u2024az",  # one dot leader: UTS #46 refuses it, so do browsers
+            "https://caliber\ufe52az",
+            "https://caliber.az\u2488",
+            "https://\u0301x.caliber.az/",  # a label cannot start with a combining mark
+            "https://caliber.az:443:443/",
+            "https://caliber.az:+443/",
+            "https://user@/caliber.az",
+            "https://[::1]/caliber.az",
+            "https:/caliber.az",  # one slash or none: relative on an https page, so unsure
+            "https:caliber.az",
+            "https:\\caliber.az",
+            "httpſ://caliber.az",
+            "https://.caliber.az/",  # browsers accept these hosts, but no name server answers
+            "https://x..caliber.az/",
+            "https://xn--zz.caliber.az/",  # punycode that does not decode: browsers refuse it
+            "https://xn--e1afmkfd443c.caliber.az/",  # decodes to a label breaking the Bidi rule
+        ],
+    )
+    def test_never_pays_elsewhere(self, href: str) -> None:
+        assert not href_satisfies(href, site())
+        assert not href_satisfies(href.replace("caliber.az", "caliber.az/az/post/1", 1), story_at())
+
+    @pytest.mark.parametrize(
+        "href", ["https://cali\u00adber.az", "https://caliber\u200b.az", "https://caliber\ufe0f.az"]
+    )
+    def test_characters_browsers_ignore_in_a_host_are_refused(self, href: str) -> None:
+        # UTS #46 drops them and browsers follow the link; the check does not guess which ones.
+        assert not href_satisfies(href, site())
+
+    def test_international_hosts_are_mapped_as_browsers_map_them(self) -> None:
+        assert host_of("https://ПРИМЕР.рф/") == "пример.рф"
+        assert host_of("https://ΣΑΣ.gr/") == "σασ.gr"  # each capital sigma maps to σ, not to a final ς
+        assert host_of("https://faß.de/") == "faß.de"  # ß stays (browsers no longer map it to ss)
+        assert host_of("https://caliber.az:99999/") == "caliber.az"  # the host, whatever the port
+        assert host_of("https://[::FFFF:1.2.3.4]:8443/") == "[::ffff:102:304]"
+        assert host_of("ftp://caliber.az/") == ""
+        assert host_of("https://0x7f.1/") == "127.0.0.1"  # an IPv4 address, as browsers read it
+        assert host_of("https://x.08/") == ""  # ends in a number that is no address
+        assert host_of("https://مثال.إختبار/") == "مثال.إختبار"  # right-to-left names keep the Bidi rule
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="htps:/\\@%2eEcalibr.z。ｃ:443[]?#\n -x", max_size=30))
+    def test_any_text_is_judged_without_error(self, href: str) -> None:
+        paid = href_satisfies(href, site())
+        assert isinstance(paid, bool)
+        if paid:
+            assert host_of(href) == "caliber.az" or host_of(href).endswith(".caliber.az")
+        assert isinstance(href_satisfies(href, story_at()), bool)
+
+
+@pytest.mark.parametrize(
+    ("text", "urls"),
+    [
+        ("https://user:pa’ss@example.com/", ["https://user:pa’ss@example.com/"]),  # a password with an apostrophe
+        ("Log in: https://user:pa’ss@example.com/x, then…", ["https://user:pa’ss@example.com/x"]),
+        ("“https://user:pa’ss@example.com”—so", ["https://user:pa’ss@example.com"]),
+        ("https://example.com/«a»,b", ["https://example.com/«a»,b"]),
+        ("https://example.com/«a»", ["https://example.com/«a»"]),  # a closing mark with its opening one stays
+        ("See https://example.com/«a».", ["https://example.com/«a»"]),
+        ("«https://example.com/«a»»", ["https://example.com/«a»"]),
+        ("“https://example.com/“a”,b”.", ["https://example.com/“a”,b"]),
+        ("https://de.example/„Bild“", ["https://de.example/„Bild“"]),
+        ("https://example.com/‹a›, so", ["https://example.com/‹a›"]),
+        ("https://example.com/「a」", ["https://example.com/「a」"]),
+        ("https://example.com/«a, b»", ["https://example.com/«a"]),  # a space ends a URL, pair or not
+    ],
+)
+def test_a_url_keeps_what_browsers_read_in_it(text: str, urls: list[str]) -> None:
+    assert urls_in_text(text) == urls
+    assert urls_in_text(f"Mənbə: {text}") == urls
+
+
+def test_an_apostrophe_before_an_at_sign_is_in_the_user_name() -> None:
+    assert text_satisfies("https://user:pa’ss@caliber.az/", site())
+    assert not text_satisfies("https://caliber.az’a@evil.example/", site())  # browsers: host evil.example
+    assert text_satisfies("https://caliber.az’a istinadən, mail desk@caliber.az", site())

@@ -11,13 +11,14 @@ This module is part of the model: it must never import lxml, a plugin or the CLI
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import functools
+import ipaddress
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from urllib.parse import unquote, urlsplit
 
 import attrs
 
@@ -143,44 +144,229 @@ def _site_of(url: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
-    r"""The lowercase host of ``url`` without a leading ``www.``, in Unicode (``xn--`` labels decoded).
+    r"""The host a browser reads in the http(s) URL ``url``: lowercase, Unicode, no leading ``www.``.
 
-    A backslash counts as a slash, as browsers read http(s) URLs: the host of
-    ``https://evil.example\@caliber.az/`` is ``evil.example``.
+    The host is read as the WHATWG URL standard reads it: backslashes are slashes
+    (``https://evil.example\@caliber.az/`` goes to ``evil.example``), it is percent-decoded and
+    mapped as UTS #46 maps it (``ｃａｌｉｂｅｒ。az`` is ``caliber.az``), and ``xn--`` labels are
+    decoded. ``""`` when a browser would read no host there, or would not read ``url`` as an
+    http(s) URL whatever page it is on (``https:caliber.az`` is relative on an https page).
     """
-    host = (urlsplit(_browser_slashes(url.strip())).hostname or "").lower().rstrip(".")
+    link = _parse(url)
+    return "" if link is None else link.host
+
+
+class _Link(NamedTuple):
+    """An http(s) URL as a browser reads it, fragment left out."""
+
+    scheme: str
+    """``http`` or ``https``."""
+    host: str
+    """As :func:`host_of` gives it; ``""`` when it is no valid host."""
+    port: int | None
+    """``None`` for the scheme's default port, :data:`_NO_PORT` for an impossible one."""
+    path: str
+    """As written, backslashes read as slashes."""
+    query: str
+    """As written, ``""`` when there is none."""
+
+
+_NO_PORT: Final = -1
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+# A scheme and at least two slashes (or backslashes): what makes an http(s) link mean the same on
+# any page. With fewer ("https:/caliber.az"), a page of the same scheme reads a relative link.
+_START: Final = re.compile(r"([Hh][Tt][Tt][Pp][Ss]?):[/\\]{2}[/\\]*")
+# Where the authority (user name, host and port) ends.
+_AUTHORITY_END: Final = re.compile(r"[/\\?#]")
+# What browsers strip around a link target: C0 controls and the space, not other white space.
+_URL_STRIP: Final = "".join(map(chr, range(0x21)))
+# What browsers drop anywhere in a link target.
+_TAB_NEWLINE: Final = str.maketrans("", "", "\t\n\r")
+# No host holds one of these (WHATWG's forbidden domain code points), even once percent-decoded.
+_FORBIDDEN: Final = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+
+
+def _parse(url: str) -> _Link | None:
+    """``url`` read as browsers read an http(s) link, or ``None`` if it is not one on every page."""
+    url = url.strip(_URL_STRIP)
+    if "\t" in url or "\n" in url or "\r" in url:
+        url = url.translate(_TAB_NEWLINE)
+    start = _START.match(url)
+    if start is None:
+        return None
+    scheme = start.group(1).lower()
+    end = _AUTHORITY_END.search(url, start.end())
+    cut = len(url) if end is None else end.start()
+    # The host follows the last "@" of the authority: what precedes it is a user name.
+    host, port = _host_port(url[start.end() : cut].rpartition("@")[2], scheme)
+    rest, _, _ = url[cut:].partition("#")
+    path, _, query = rest.partition("?")
+    return _Link(scheme=scheme, host=host, port=port, path=path.replace("\\", "/") or "/", query=query)
+
+
+def _host_port(authority: str, scheme: str) -> tuple[str, int | None]:
+    """The host and port of ``host[:port]``, as :class:`_Link` holds them."""
+    colon = authority.find(":", authority.rfind("]") + 1)  # an IPv6 address has colons in brackets
+    text, digits = (authority, "") if colon == -1 else (authority[:colon], authority[colon + 1 :])
+    port: int | None = None
+    if digits:
+        port = int(digits) if digits.isascii() and digits.isdigit() else _NO_PORT
+        if port > 65535:  # noqa: PLR2004 - the highest port
+            port = _NO_PORT
+        elif port == _DEFAULT_PORTS[scheme]:
+            port = None
+    return _read_host(text), port
+
+
+def _read_host(text: str) -> str:
+    """The host ``text`` as :func:`host_of` gives it, or ``""`` if a browser would refuse it."""
+    if text.startswith("["):
+        if not text.endswith("]") or "%" in text:
+            return ""
+        try:
+            return f"[{ipaddress.IPv6Address(text[1:-1]).compressed}]"
+        except ValueError:
+            return ""
+    if "%" in text:
+        try:
+            text = unquote(text, errors="strict")
+        except UnicodeDecodeError:
+            return ""
+    host = text.lower() if text.isascii() else _map_host(text)
+    if not host or _FORBIDDEN.search(host):
+        return ""
+    labels = host.split(".")
+    if len(labels) > 1 and not labels[-1]:  # "caliber.az." is caliber.az
+        labels.pop()
+    if "" in labels:  # ".caliber.az", "caliber..az": no name to look up
+        return ""
+    if _NUMBER.fullmatch(labels[-1]):  # "0x7f.1" is 127.0.0.1, and "x.08" is no host
+        return _ipv4(labels)
+    host = ".".join(labels)
     if "xn--" in host:
         host = _unicode_host(host)
+    if not host.isascii() and not _bidi_ok(host):
+        return ""
     return host.removeprefix("www.")
 
 
-def _browser_slashes(url: str) -> str:
-    """``url`` with backslashes before its query or fragment read as slashes, as browsers do."""
-    if "\\" not in url:
-        return url
-    cut = min((i for i in (url.find("?"), url.find("#")) if i != -1), default=len(url))
-    return url[:cut].replace("\\", "/") + url[cut:]
+_RTL: Final = frozenset({"R", "AL"})
+_RTL_ALLOWED: Final = frozenset({"R", "AL", "AN", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"})
+_LTR_ALLOWED: Final = frozenset({"L", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"})
 
 
-# What browsers strip around a link target: C0 controls and the space, not other white space.
-_URL_STRIP: Final = "".join(map(chr, range(0x21)))
+def _bidi_ok(host: str) -> bool:
+    """Whether ``host`` keeps the IDNA Bidi rule (RFC 5893), which browsers apply through UTS #46."""
+    classes = [[unicodedata.bidirectional(c) for c in label] for label in host.split(".")]
+    if not any(k in _RTL or k == "AN" for label in classes for k in label):
+        return True  # not a Bidi domain name: no rule to keep
+    for label in classes:
+        if not label:
+            continue
+        ending = [k for k in label if k != "NSM"][-1:]
+        if label[0] in _RTL:
+            if not set(label) <= _RTL_ALLOWED or ending[0] not in {"R", "AL", "EN", "AN"}:
+                return False
+            if "EN" in label and "AN" in label:
+                return False
+        elif label[0] == "L":
+            if not set(label) <= _LTR_ALLOWED or ending[0] not in {"L", "EN"}:
+                return False
+        else:
+            return False
+    return True
+
+
+_NUMBER: Final = re.compile(r"[0-9]+|0[Xx][0-9A-Fa-f]*")
+
+
+def _ipv4(parts: list[str]) -> str:
+    """The IPv4 address written as ``parts`` (decimal, octal ``017`` or hex ``0x7f``), or ``""``."""
+    if len(parts) > 4:  # noqa: PLR2004 - four bytes
+        return ""
+    numbers: list[int] = []
+    for part in parts:
+        digits, base = part, 10
+        if part[:2] in ("0x", "0X"):
+            digits, base = part[2:], 16
+        elif len(part) > 1 and part[0] == "0":
+            digits, base = part[1:], 8
+        try:
+            numbers.append(int(digits, base) if digits else 0)
+        except ValueError:  # "08"
+            return ""
+    *high, low = numbers
+    if any(n > 255 for n in high) or low >= 256 ** (5 - len(numbers)):  # noqa: PLR2004 - a byte
+        return ""
+    return str(ipaddress.IPv4Address(low + sum(n << (8 * (3 - i)) for i, n in enumerate(high))))
+
+
+# UTS #46 maps these to ".", as browsers do: "caliber。az" is caliber.az.
+_FULL_STOPS: Final = frozenset("\u3002\uff0e\uff61")
+# UTS #46 keeps these as they are, where case folding would change them.
+_KEPT: Final = frozenset("ßς")
+# Categories no host holds: controls, format characters (UTS #46 drops some, such as the soft
+# hyphen, and refuses others), separators, surrogates, private use and unassigned code points.
+_NO_HOST_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp", "Zs"})
+# Others that UTS #46 drops or refuses, or that its versions map differently (ẞ: "ss" or "ß").
+_NO_HOST_CHARS: Final = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u1e9e\u2ff0-\u2fff\u3164"
+    "\ufe00-\ufe0f\uffa0\ufffc\ufffd\U000e0100-\U000e01ef]"
+)
+
+
+def _map_host(text: str) -> str:
+    """A non-ASCII host mapped as UTS #46 maps it, or ``""`` where that is not certain.
+
+    Each character becomes its NFKC case fold (``ｃ`` and ``Ｃ`` are ``c``, ``Ⓒ`` is ``c``), the
+    ideographic and full-width full stops become ``.``, and the result is put in NFC. A host
+    holding a character that UTS #46 refuses, drops or maps by version is refused: so is one
+    whose character maps to a full stop other than these (``․``, ``⒈``: browsers refuse them)
+    or to a character no host may hold (``／`` is ``/``). Refusing is the safe way: it can only
+    leave an obligation unpaid, never pay one for a host the link does not reach.
+    """
+    if _NO_HOST_CHARS.search(text):
+        return ""
+    out: list[str] = []
+    for char in text:
+        if char.isascii() or char in _KEPT:
+            out.append(char.lower())
+        elif char in _FULL_STOPS:
+            out.append(".")
+        elif unicodedata.category(char) in _NO_HOST_CATEGORIES:
+            return ""
+        else:
+            mapped = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", char).casefold())
+            if "." in mapped or not _FULL_STOPS.isdisjoint(mapped):
+                return ""
+            out.append(mapped)
+    host = unicodedata.normalize("NFC", "".join(out))
+    # UTS #46 refuses a label that starts with a combining mark.
+    if any(label and unicodedata.category(label[0]).startswith("M") for label in host.split(".")):
+        return ""
+    return host
 
 
 def _unicode_host(host: str) -> str:
-    """``host`` with its IDNA (punycode) labels decoded.
+    """``host`` with its IDNA (punycode) labels decoded, or ``""`` if one cannot be read.
 
     Only a label that decodes to non-ASCII text and encodes back to itself is decoded (a real
-    international name); anything else (``xn--caliber-``, which the raw codec reads as
-    ``caliber``) stays as written, so it never passes for another host.
+    international name); one that decodes to ASCII (``xn--caliber-``, which the raw codec reads
+    as ``caliber``) stays as written, so it never passes for another host; one that does not
+    decode, or decodes to what UTS #46 would map or refuse, makes no host, as for browsers.
     """
     labels = []
     for label in host.split("."):
         decoded = label
         if label.startswith("xn--"):
-            with contextlib.suppress(UnicodeError, ValueError):
+            try:
                 text = label[4:].encode("ascii").decode("punycode")
-                if not text.isascii() and text == text.lower() and "xn--" + text.encode("punycode").decode() == label:
-                    decoded = text
+            except (UnicodeError, ValueError):
+                return ""
+            if not text.isascii():
+                if _map_host(text) != text or "xn--" + text.encode("punycode").decode() != label:
+                    return ""
+                decoded = text
         labels.append(decoded)
     return ".".join(labels)
 
@@ -287,32 +473,59 @@ def href_satisfies(href: str, obligation: Obligation) -> bool:
 @functools.lru_cache(maxsize=8192)
 def _pays(href: str, url: str, scope: LinkScope) -> bool:
     # Cached: a bulk run checks the same links (a publisher's home page) story after story.
-    href = href.strip(_URL_STRIP)  # as browsers do: a no-break space before it makes a relative link
-    if not href.lower().startswith(("http://", "https://")):
-        return False
-    try:
-        urlsplit(_browser_slashes(href)).port  # noqa: B018 - an impossible port (99999, abc) raises: no link
-        if scope is LinkScope.STORY:
-            return _norm_url(href) == _norm_url(url)
-        host = host_of(href)
-    except ValueError:  # a malformed link (e.g. "https://[x") pays nothing, and must not stop the check
+    if scope is LinkScope.STORY:
+        key = _norm_url(href)
+        return key is not None and key == _norm_url(url)
+    link = _parse(href)
+    if link is None or not link.host or link.port == _NO_PORT:  # e.g. "https://[x", ":99999": no link
         return False
     want = host_of(url)
-    return host == want or host.endswith("." + want)
+    return bool(want) and (link.host == want or link.host.endswith("." + want))
 
 
-def _norm_url(url: str) -> str:
-    """``url`` as compared for a story-scope link: Unicode host, path and query percent-decoded.
+@functools.lru_cache(maxsize=4096)
+def _norm_url(url: str) -> str | None:
+    """``url`` as compared for a story-scope link, or ``None`` if it is no link to follow.
 
-    A renderer may write ``https://caliber.az/az/post/xəbər`` as ``.../x%C9%99b%C9%99r`` and
-    ``пример.рф`` as ``xn--e1afmkfd.xn--p1ai``: the same link.
+    Scheme, host and port make the origin, which must be the story's own: ``:443`` is the
+    https default written out, but another port, or ``http`` for ``https``, is another origin.
+    The host is Unicode and the path and query are percent-decoded: a renderer may write
+    ``https://caliber.az/az/post/xəbər`` as ``.../x%C9%99b%C9%99r`` and ``пример.рф`` as
+    ``xn--e1afmkfd.xn--p1ai``, the same link. The path's dot segments are resolved, as
+    browsers do (``/az/x/../post/1`` is ``/az/post/1``), and a trailing slash does not count.
     """
-    parts = urlsplit(_browser_slashes(url.strip()))
-    host = host_of(url)
-    path, query = parts.path, parts.query
+    link = _parse(url)
+    if link is None or not link.host or link.port == _NO_PORT:
+        return None
+    path, query = _resolve_dots(link.path), link.query
     if "%" in path or "%" in query:
         path, query = _unescape(path), _unescape(query)
-    return f"{host}{path.rstrip('/')}?{query}"
+    port = "" if link.port is None else f":{link.port}"
+    return f"{link.scheme}://{link.host}{port}{path.rstrip('/')}?{query}"
+
+
+_SINGLE_DOT: Final = frozenset({".", "%2e"})
+_DOUBLE_DOT: Final = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
+
+
+def _resolve_dots(path: str) -> str:
+    """``path`` with its ``.`` and ``..`` segments (``%2e`` is a dot there) resolved, as browsers do."""
+    if "." not in path and "%2" not in path:
+        return path
+    segments = path.split("/")[1:]
+    out: list[str] = []
+    last = len(segments) - 1
+    for i, segment in enumerate(segments):
+        dots = segment.lower()
+        if dots in _DOUBLE_DOT:
+            if out:
+                out.pop()
+        elif dots not in _SINGLE_DOT:
+            out.append(segment)
+            continue
+        if i == last:  # "/a/." and "/a/b/.." end in a slash: "/a/"
+            out.append("")
+    return "/" + "/".join(out)
 
 
 _ESCAPES: Final = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
@@ -363,6 +576,21 @@ _QUOTE = re.compile(f"[{_QUOTES}]")
 # when a letter or digit follows it (".../„Bild“.html").
 _PATH_GOES_ON = frozenset("-_~/#%&=+@*$")
 _PATH_GOES_ON_BEFORE_WORD = frozenset(".:?")
+# The closing marks of each opening quotation mark. In a path, a closing mark that pairs with the
+# last opening one is part of the URL whatever follows it (".../«a»,b", ".../„Bild“"). Pairs do
+# not nest: an opening mark inside a pair means the first one opened none.
+_CLOSING_MARKS: Final = {
+    "«": "»",
+    "»": "«",
+    "‹": "›",
+    "›": "‹",
+    "“": "”",
+    "„": "“”",
+    "‘": "’",
+    "‚": "‘’",
+    "「": "」",
+    "『": "』",
+}
 # Sentence punctuation, an ellipsis and closing quotation marks of any language after a URL are
 # not part of it: "«https://caliber.az»", "“https://caliber.az/x”.".
 _TRAILING = ".,;:!?…»”’“‘›"
@@ -378,18 +606,38 @@ def _path_goes_on(text: str, after: int, end: int) -> bool:
     return char in _PATH_GOES_ON_BEFORE_WORD and after + 1 < end and text[after + 1].isalnum()
 
 
-def _url_end(text: str, host_start: int, end: int) -> int:
-    """Where the URL whose host starts at ``host_start`` ends, its tail running up to ``end``."""
+def _url_end(text: str, host_start: int, end: int) -> tuple[int, int]:
+    """Where the URL whose host starts at ``host_start`` ends, its tail running up to ``end``.
+
+    Second, where its last quotation mark that closes a pair ends (``0`` if none does):
+    trailing punctuation is dropped up to there, not beyond (".../«a»." is ``.../«a»``).
+    """
     if text[host_start:end].isascii():  # the usual URL: no quotation mark, dash or ellipsis (none is ASCII)
-        return end
+        return end, 0
+    if text.find("@", host_start, end) != -1:
+        # "https://user:pa’ss@example.com/": the host follows the user name, as browsers read it.
+        authority = _AUTHORITY_END.search(text, host_start, end)
+        at = text.rfind("@", host_start, end if authority is None else authority.start())
+        if at != -1:
+            host_start = at + 1
     host = _HOST.match(text, host_start, end)
     host_end = host.end() if host is not None else host_start
     if host_end < end and text[host_end] not in "/?#":
-        return host_end  # a quotation mark, dash or ellipsis ends the host, and the URL with it
+        return host_end, 0  # a quotation mark, dash or ellipsis ends the host, and the URL with it
+    closing = ""  # the closing marks of the quotation mark opened last in the path
+    kept = 0
     for mark in _QUOTE.finditer(text, host_end, end):
-        if not _path_goes_on(text, mark.end(), end):
-            return mark.start()
-    return end
+        char = mark.group()
+        if char in closing:
+            closing = ""
+            kept = mark.end()
+            continue
+        goes_on = _path_goes_on(text, mark.end(), end)
+        if char in _CLOSING_MARKS:  # pairs do not nest: an opening mark ends the wait for a closing one
+            closing = _CLOSING_MARKS[char] if goes_on else ""
+        if not goes_on:
+            return mark.start(), kept
+    return end, kept
 
 
 def urls_in_text(text: str) -> list[str]:
@@ -397,11 +645,14 @@ def urls_in_text(text: str) -> list[str]:
 
     A URL is ``https?://`` (case-blind) and what follows up to a space or one of ``<>"'()[]{}``,
     but its host ends at a quotation mark, apostrophe, dash or ellipsis
-    ("https://caliber.az’a istinadən"); a quotation mark in its path ends it unless the path goes
-    on after it (".../o’brien-says", ".../„Bild“-Zeitung" stay whole; ".../x”—he said" does not);
-    and sentence punctuation and closing quotation marks at its end are dropped. The search is
-    for ``://`` (a case-blind pattern cannot use a fast literal search, and takes ten times
-    longer over a page).
+    ("https://caliber.az’a istinadən"). The host is what follows the last ``@`` before the path,
+    as browsers read it, so a user name or password may hold those ("https://user:pa’ss@x.example/").
+    A quotation mark in its path ends it unless the path goes on after it (".../o’brien-says",
+    ".../„Bild“-Zeitung" stay whole; ".../x”—he said" does not) or it closes a pair opened in the
+    path (".../«a»,b" stays whole; pairs do not nest); and sentence punctuation and closing
+    quotation marks at its end are dropped, but not such a pair's closing mark (".../«a»." is
+    ``.../«a»``). The search is for ``://`` (a case-blind pattern cannot use a fast literal
+    search, and takes ten times longer over a page).
     """
     if len(text) <= _SHORT:  # a value that is a URL (a source's home, a byline's page): they recur
         return list(_short_urls(text))
@@ -432,8 +683,10 @@ def _urls_in_text(text: str) -> list[str]:
         if tail is None:
             at = text.find("://", at + 3)
             continue
-        cut = _url_end(text, at + 3, tail.end())
+        cut, kept = _url_end(text, at + 3, tail.end())
         url = text[start:cut].rstrip(_TRAILING)
+        if start + len(url) < kept:  # a closing quotation mark that pairs with one in the path stays
+            url = text[start:kept]
         if len(url) > at + 3 - start:  # something after the "://"
             out.append(url)
         # Text glued after a URL may hold the next one: "“https://a.example”“https://b.example”".
