@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -402,6 +403,14 @@ class TestMarkdown:
     def test_a_bare_url_links_where_the_renderer_links(self, text: str) -> None:
         story = Obligation(source="S", url="https://caliber.az/az/post/1", scope=LinkScope.STORY, credit="S")
         assert not proves(text, "text/markdown", (story,))
+
+    @pytest.mark.parametrize("medium", ["text/markdown", "text/plain"])
+    def test_a_closing_mark_of_a_pair_in_the_path_stays_in_every_medium(self, medium: str) -> None:
+        paired = Obligation(source="S", url="https://caliber.az/az/«a»", scope=LinkScope.STORY, credit="S")
+        cut = Obligation(source="S", url="https://caliber.az/az/«a", scope=LinkScope.STORY, credit="S")
+        assert proves("Source: https://caliber.az/az/«a».", medium, (paired,))
+        assert not proves("Source: https://caliber.az/az/«a».", medium, (cut,))
+        assert proves("Source: «https://caliber.az/az/x»", medium, (attrs.evolve(cut, url="https://caliber.az/az/x"),))
 
     def test_a_bare_url_with_parentheses_keeps_them(self) -> None:
         wiki = Obligation(

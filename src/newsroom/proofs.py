@@ -380,7 +380,8 @@ def markdown_links(content: bytes) -> Iterator[str]:
 
     A bare URL that linkify turns into a link drops only the closing quotation marks and
     sentence punctuation a printed URL drops (see :func:`newsroom.urls_in_text`):
-    "«https://caliber.az/x»" links to ``.../x``, not ``.../x»``. Any other target is the
+    "«https://caliber.az/x»" links to ``.../x``, not ``.../x»``, while
+    "https://caliber.az/«x»" keeps the mark that closes the pair opened in its path. Any other target is the
     renderer's own, as a reader clicks it.
     """
     renderer = _markdown()
@@ -391,7 +392,9 @@ def markdown_links(content: bytes) -> Iterator[str]:
         for i, child in enumerate(children[:-1]):
             if child.type == "link_open" and child.markup == "linkify" and children[i + 1].type == "text":
                 shown = children[i + 1].content
-                kept = shown.rstrip(URL_TRAILING)
+                printed = urls_in_text(shown)  # where a printed URL ends: a closing mark of a pair stays
+                whole = printed and shown.startswith(printed[0]) and not shown[len(printed[0]) :].strip(URL_TRAILING)
+                kept = printed[0] if whole else shown.rstrip(URL_TRAILING)
                 if kept != shown and "://" in kept:
                     href = renderer.normalizeLink(kept)
                     if renderer.validateLink(href):
