@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import re
+import struct
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsroom
 from newsroom import (
@@ -30,6 +36,7 @@ from newsroom import (
     ValidationError,
 )
 from newsroom.testing import FixedClock, sample_article
+from newsroom.validators import clean_text
 
 
 AWARE = datetime(2026, 1, 16, 7, 1, tzinfo=UTC)
@@ -650,3 +657,248 @@ class TestDerived:
         article = story()
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             article.headline = "x"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- lone surrogates
+
+LONE = "\ud800"  # half of a UTF-16 pair: no character, and no UTF-8 text can hold it
+
+# (path, the fields that put ``text`` at that path): every text field of a story, nested ones too.
+TEXT_FIELDS: list[tuple[str, Any]] = [
+    ("guid", lambda t: {"guid": t}),
+    ("language", lambda t: {"language": t}),
+    ("headline", lambda t: {"headline": t}),
+    *[(name, lambda t, name=name: {name: t}) for name in ("kicker", "deck", "slugline", "summary", "ed_note")],
+    ("keywords[1]", lambda t: {"keywords": ["fine", t]}),
+    ("section.name", lambda t: {"section": {"name": t}}),
+    ("section.description", lambda t: {"section": {"name": "World", "description": t}}),
+    ("section.slug", lambda t: {"section": {"name": "World", "slug": t}}),
+    ("section.parent", lambda t: {"section": {"name": "World", "parent": t}}),
+    ("bylines[0].name", lambda t: {"bylines": [{"name": t}]}),
+    ("bylines[0].role", lambda t: {"bylines": [{"name": "A", "role": t}]}),
+    ("bylines[0].url", lambda t: {"bylines": [{"name": "A", "url": f"https://e.com/{t}"}]}),
+    ("dateline.place", lambda t: {"dateline": {"place": t}}),
+    ("located.name", lambda t: {"located": {"name": t}}),
+    ("located.region", lambda t: {"located": {"name": "Tokyo", "region": t}}),
+    ("subjects[0].label", lambda t: {"subjects": [{"code": "medtop:11000000", "label": t}]}),
+    ("genre.code", lambda t: {"genre": {"code": f"genre:{t}", "label": "Current"}}),
+    ("rights.holder", lambda t: {"rights": {"holder": t}}),
+    ("rights.notice", lambda t: {"rights": {"holder": "H", "notice": t}}),
+    ("publisher.name", lambda t: {"publisher": {"name": t}}),
+    ("sources[0].name", lambda t: {"sources": [{"name": t}]}),
+    ("sources[0].home", lambda t: {"sources": [{"name": "S", "home": f"https://e.com/{t}"}]}),
+    (
+        "sources[0].policy.credit",
+        lambda t: {"sources": [{"name": "S", "url": "https://e.com/", "policy": {"credit": t}}]},
+    ),
+    (
+        "sources[0].policy.notice",
+        lambda t: {"sources": [{"name": "S", "url": "https://e.com/", "policy": {"notice": t}}]},
+    ),
+    ("corrections[0].text", lambda t: {"corrections": [{"kind": "correction", "text": t, "at": AWARE}]}),
+    ("canonical_url", lambda t: {"canonical_url": f"https://e.com/{t}"}),
+    ("media[0].src", lambda t: {"media": [{"src": f"https://e.com/{t}.jpg"}]}),
+    ("media[0].alt", lambda t: {"media": [{"src": "https://e.com/a.jpg", "alt": t}]}),
+    ("media[0].caption", lambda t: {"media": [{"src": "https://e.com/a.jpg", "caption": t}]}),
+    ("media[0].credit", lambda t: {"media": [{"src": "https://e.com/a.jpg", "credit": t}]}),
+    ("body[0].text", lambda t: {"body": [t]}),
+    ("body[0].text", lambda t: {"body": [f"<em>{t}</em>"]}),
+    ("body[0].text", lambda t: {"body": [f'<a href="https://e.com/" title="{t}">x</a>']}),
+    ("body[0].text", lambda t: {"body": [f'<a href="https://e.com/{t}">x</a>']}),
+    ("body[0].text", lambda t: {"body": [{"type": "heading", "text": t}]}),
+    ("body[0].paragraphs[0]", lambda t: {"body": [{"type": "blockquote", "paragraphs": [t]}]}),
+    ("body[0].cite", lambda t: {"body": [{"type": "blockquote", "paragraphs": ["q"], "cite": t}]}),
+    ("body[0].attribution", lambda t: {"body": [{"type": "pullquote", "text": "q", "attribution": t}]}),
+    ("body[0].items[0]", lambda t: {"body": [{"type": "list", "items": [t]}]}),
+    ("body[0].title", lambda t: {"body": [{"type": "embed", "url": "https://e.com/", "title": t}]}),
+    ("body[0].description", lambda t: {"body": [{"type": "embed", "url": "https://e.com/", "description": t}]}),
+    ("body[0].provider", lambda t: {"body": [{"type": "embed", "url": "https://e.com/", "provider": t}]}),
+    ("extra.views", lambda t: {"extra": {"views": t}}),
+    ("extra", lambda t: {"extra": {t: "11"}}),
+]
+
+
+class TestLoneSurrogates:
+    """Text no UTF-8 file can hold is refused when the story is built, naming the field."""
+
+    @pytest.mark.parametrize(("path", "fields"), TEXT_FIELDS, ids=[f"{i}-{p}" for i, (p, _) in enumerate(TEXT_FIELDS)])
+    def test_every_text_field_refuses_one(self, path: str, fields: Any) -> None:
+        story(**fields("ok"))  # the same text without the surrogate is fine
+        err = raises_at(
+            path,
+            "contains a lone surrogate ('\\ud800'), which no UTF-8 text can hold",
+            lambda: story(**fields(f"ok{LONE}")),
+        )
+        assert LONE not in str(err)  # the message itself can be written anywhere
+
+    @pytest.mark.parametrize(("path", "fields"), TEXT_FIELDS[:12], ids=[p for p, _ in TEXT_FIELDS[:12]])
+    def test_evolve_refuses_one_too(self, path: str, fields: Any) -> None:
+        raises_at(path, "lone surrogate", lambda: attrs.evolve(sample_article(), **fields(f"{LONE}x")))
+
+    def test_history_edition_and_actor_text(self) -> None:
+        entry: dict[str, Any] = {"action": "submit", "from_state": "draft", "to_state": "in_review", "at": AWARE}
+        raises_at("actor", "lone surrogate", lambda: newsroom.HistoryEntry(**entry, actor=f"Ed{LONE}"))
+        raises_at("note", "lone surrogate", lambda: newsroom.HistoryEntry(**entry, actor="Ed", note=LONE))
+        raises_at("name", "lone surrogate", lambda: newsroom.Actor(name=f"Ed{LONE}"))
+        raises_at("title", "lone surrogate", lambda: Edition(guid="e", title=f"T{LONE}", articles=[]))
+        raises_at("guid", "lone surrogate", lambda: Edition(guid=f"e{LONE}", title="T", articles=[]))
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        before=st.text(st.characters(categories=["L", "N", "P", "Zs"]), max_size=12),
+        lone=st.characters(categories=["Cs"]),
+        after=st.text(st.characters(categories=["L", "N", "P", "Zs"]), max_size=12),
+        where=st.sampled_from(TEXT_FIELDS),
+    )
+    def test_anywhere_in_any_text(self, before: str, lone: str, after: str, where: Any) -> None:
+        path, fields = where
+        with pytest.raises(ValidationError) as info:
+            story(**fields(f"a{before}{lone}{after}"))
+        assert info.value.path == path
+        assert f"contains a lone surrogate ({lone!a}), which no UTF-8 text can hold" in info.value.rule
+
+    @given(st.text(st.characters(exclude_categories=["Cs"]), max_size=30))
+    def test_text_without_one_is_never_refused(self, text: str) -> None:
+        cleaned = clean_text(text)
+        assert type(cleaned) is str
+        assert cleaned == clean_text(cleaned)
+
+    def test_a_surrogate_pair_written_as_one_character_is_text(self) -> None:
+        face = "face \U0001f600"
+        assert story(headline=face, extra={"mood": face}).headline == face
+
+    def test_a_control_character_beside_one_does_not_hide_it(self) -> None:
+        raises_at("headline", "lone surrogate", lambda: story(headline=f"a\x07{LONE}\nb"))
+        raises_at("body[0].text", "lone surrogate", lambda: story(body=[f"a\x07{LONE}\nb"]))
+
+
+# --------------------------------------------------------------------------- numbers in extra
+
+
+class TestExtraNumbers:
+    """``extra`` keeps numbers as text, so only numbers that have a text form readers take back."""
+
+    @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, float("-nan")])
+    def test_non_finite_floats_are_refused(self, value: float) -> None:
+        err = raises_at("extra.score", "must be text or a finite number", lambda: story(extra={"score": value}))
+        assert err.rule.endswith(f"not {value!r}")
+
+    def test_the_first_bad_key_is_named(self) -> None:
+        raises_at("extra.b", "finite", lambda: story(extra={"a": 1.5, "b": math.inf, "c": math.nan}))
+
+    @given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**30), 10**30))
+    def test_finite_numbers_are_kept_as_python_writes_them(self, value: float) -> None:
+        kept = story(extra={"n": value}).extra["n"]
+        assert kept == str(value)
+        assert type(value)(kept) == value
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            struct.unpack("<d", struct.pack("<Q", 0x7FF8_0000_0000_0001))[0],  # a NaN with a payload
+            struct.unpack("<d", struct.pack("<Q", 0xFFF0_0000_0000_0001))[0],  # a signalling NaN, negative
+            type("Measure", (float,), {})(math.inf),  # a float subclass
+        ],
+        ids=["payload-nan", "negative-nan", "subclass-inf"],
+    )
+    def test_any_non_finite_float_is_refused(self, value: float) -> None:
+        raises_at("extra.n", "finite", lambda: story(extra={"n": value}))
+
+    def test_an_integer_too_long_to_write_is_refused(self) -> None:
+        raises_at("extra.n", "too long to write as text", lambda: story(extra={"n": 10**5000}))
+
+    def test_text_that_reads_nan_stays_text(self) -> None:
+        assert story(extra={"n": "nan"}).extra["n"] == "nan"  # text is the caller's, not a number
+
+
+# --------------------------------------------------------------------------- offsets with seconds
+
+AMSTERDAM_1930 = datetime(1930, 5, 1, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))  # +00:19:32, local mean time
+
+
+def whole_minutes(value: datetime) -> bool:
+    offset = value.utcoffset()
+    assert offset is not None
+    return offset % timedelta(minutes=1) == timedelta(0)
+
+
+def every_time_of(article: Article) -> list[datetime]:
+    times = [getattr(article, name) for name in NAIVE_FIELDS]
+    times += [c.at for c in article.corrections] + [e.at for e in article.history]
+    return [t for t in times if t is not None]
+
+
+class TestOffsetsWithSeconds:
+    """RFC 3339 and xs:dateTime offsets are hours and minutes: other times are kept in UTC, exactly."""
+
+    @pytest.mark.parametrize(
+        "zone",
+        [
+            ZoneInfo("Europe/Amsterdam"),
+            timezone(timedelta(minutes=19, seconds=32)),  # as read from "+00:19:32"
+            timezone(-timedelta(minutes=19, seconds=32)),
+            timezone(timedelta(hours=1, microseconds=5)),
+        ],
+        ids=["zoneinfo", "fixed", "negative", "microseconds"],
+    )
+    @pytest.mark.parametrize("field", NAIVE_FIELDS)
+    def test_every_article_time_is_held_in_utc(self, field: str, zone: Any) -> None:
+        local = datetime(1930, 5, 1, 12, 0, tzinfo=zone)
+        kept = getattr(story(**{field: local}), field)
+        assert kept == local  # the same instant, to the microsecond
+        assert kept.utcoffset() == timedelta(0)
+        assert kept.isoformat().endswith("+00:00")
+
+    def test_correction_history_and_edition_times_too(self) -> None:
+        correction = Correction(kind="correction", text="x", at=AMSTERDAM_1930)
+        entry = newsroom.HistoryEntry(
+            action="submit", from_state="draft", to_state="in_review", at=AMSTERDAM_1930, actor="Ed"
+        )
+        edition = Edition(guid="e", title="T", articles=[], created=AMSTERDAM_1930)
+        for kept in (correction.at, entry.at, edition.created):
+            assert kept == AMSTERDAM_1930
+            assert kept is not None
+            assert kept.isoformat() == "1930-05-01T11:40:28+00:00"
+
+    @pytest.mark.parametrize(
+        ("zone", "offset"),
+        [("Asia/Kathmandu", "+05:45"), ("Asia/Baku", "+04:00"), ("America/St_Johns", "-03:30"), ("UTC", "+00:00")],
+    )
+    def test_whole_minute_offsets_are_kept(self, zone: str, offset: str) -> None:
+        kept = story(modified=datetime(2026, 1, 16, 12, 0, tzinfo=ZoneInfo(zone))).modified
+        assert kept is not None
+        assert kept.isoformat() == f"2026-01-16T12:00:00{offset}"
+
+    def test_a_fixed_whole_minute_zone_is_kept_as_given(self) -> None:
+        given_time = datetime(2026, 1, 16, 12, 0, tzinfo=timezone(timedelta(hours=4)))
+        assert story(modified=given_time).modified is given_time
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        when=st.datetimes(
+            min_value=datetime(1800, 1, 1),
+            max_value=datetime(2200, 1, 1),
+            timezones=st.timezones(),
+            allow_imaginary=False,
+        )
+    )
+    def test_any_zoned_time_is_an_rfc3339_time_of_the_same_instant(self, when: datetime) -> None:
+        article = story(published=when, corrections=[Correction(kind="correction", text="x", at=when)])
+        for kept in (article.published, article.corrections[0].at):
+            assert kept is not None
+            assert kept.astimezone(UTC) == when.astimezone(UTC)  # == is never true in a repeated hour
+            assert whole_minutes(kept)
+            assert RFC3339.match(kept.isoformat()), kept.isoformat()
+
+    def test_the_workflow_records_such_a_time_in_utc(self) -> None:
+        clock = FixedClock(now=AMSTERDAM_1930)
+        desk = newsroom.Workflow(review_required=False, permissions=None)
+        draft = attrs.evolve(sample_article(clock=clock), first_created=AMSTERDAM_1930)
+        live = newsroom.publish(draft, actor=newsroom.testing.EDITOR, clock=clock, workflow=desk)
+        times = every_time_of(live)
+        assert len(times) == 4  # first_created, published, modified, the publish entry
+        assert all(t == AMSTERDAM_1930 and t.utcoffset() == timedelta(0) for t in times)
+        assert newsroom.verify(live).ok
+
+
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d\d:\d\d$")

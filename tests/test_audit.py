@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -262,3 +263,155 @@ def test_history_digests_are_hex_sha256_or_empty(chain: Article, field: str, val
     assert "SHA-256 digest" in info.value.rule
     good = data["history"][0] | {field: "0" * 64}
     assert getattr(newsroom.from_dict(data | {"history": [good, *data["history"][1:]]}).history[0], field) == "0" * 64
+
+
+# --------------------------------------------------------------------------- times against the history
+
+
+def resealed(story: Article, history: list[newsroom.HistoryEntry], *, content: Article | None = None) -> Article:
+    """``story`` with ``history`` chained and sealed afresh, the last entry over ``content``'s hash.
+
+    What a forger (or a workflow other than newsroom's) could make: every hash matches, so only
+    the checks of what the entries say can find the fault.
+    """
+    out: list[newsroom.HistoryEntry] = []
+    for i, entry in enumerate(history):
+        if i == len(history) - 1:
+            entry = attrs.evolve(entry, content_hash=content_hash(content or story))  # noqa: PLW2901
+        entry = attrs.evolve(entry, prev_hash=out[-1].entry_hash if out else "")  # noqa: PLW2901
+        out.append(attrs.evolve(entry, entry_hash=entry_hash(entry)))
+    return attrs.evolve(story, history=tuple(out))
+
+
+class TestTimes:
+    """Entry times never run backwards, and the times the workflow sets agree with its moves."""
+
+    def test_an_entry_dated_before_the_one_before_it(self, chain: Article) -> None:
+        history = list(chain.history)
+        history[3] = attrs.evolve(history[3], at=history[2].at - timedelta(seconds=1))
+        report = verify(resealed(chain, history))
+        assert report.index == 3
+        assert report.problem == (
+            f"history[3] (update) is dated {history[3].at.isoformat()}, before history[2] (publish, "
+            f"{history[2].at.isoformat()}): time cannot run backwards"
+        )
+        with pytest.raises(AuditError, match="time cannot run backwards"):
+            report.raise_for_problem()
+
+    def test_times_are_compared_as_instants(self, chain: Article) -> None:
+        history = list(chain.history)
+        baku = timezone(timedelta(hours=4))
+        # The same moment at another offset reads as a later wall-clock time, and is no step back.
+        history[1] = attrs.evolve(history[1], at=history[0].at.astimezone(baku))
+        assert verify(resealed(chain, history)).ok
+        history[1] = attrs.evolve(history[1], at=(history[0].at - timedelta(minutes=1)).astimezone(baku))
+        assert verify(resealed(chain, history)).index == 1
+
+    def test_entries_at_the_same_time_verify(self, clock: FixedClock) -> None:
+        story = sample_article(clock=clock)
+        for verb in (newsroom.submit, newsroom.approve, newsroom.publish):  # the clock never moves
+            story = verb(story, actor=EDITOR, clock=clock, workflow=REVIEW)
+        assert len({entry.at for entry in story.history}) == 1
+        assert verify(story).ok
+
+    def test_published_cleared_after_publication(self, chain: Article) -> None:
+        changed = attrs.evolve(chain, published=None)
+        for story in (changed, resealed(changed, list(chain.history))):
+            report = verify(story, content=False)
+            assert report.index == 2
+            assert report.problem == (
+                f"the story has no published time, but history[2] (publish) published it at "
+                f"{chain.history[2].at.isoformat()}; publish sets published, and no move clears it"
+            )
+        assert verify(changed).index == 2  # named before the content check would say "changed"
+
+    @pytest.mark.parametrize("shift", [timedelta(minutes=-1), timedelta(minutes=1), None])
+    def test_modified_that_is_not_the_last_new_version(self, chain: Article, shift: timedelta | None) -> None:
+        assert chain.modified == chain.history[4].at  # correct, the last move to make a version
+        modified = None if shift is None else chain.history[4].at + shift
+        forged = resealed(attrs.evolve(chain, modified=modified), list(chain.history))
+        report = verify(forged)
+        assert report.index == 4
+        said = "has no modified time" if modified is None else f"says modified {modified.isoformat()}"
+        assert report.problem == (
+            f"the story {said}, but history[4] (correct) made version 3 at {chain.history[4].at.isoformat()}; "
+            "publish, update, correct and kill set modified to their own time"
+        )
+
+    def test_modified_after_moves_that_make_no_version(self, chain: Article, clock: FixedClock) -> None:
+        clock.advance(minutes=10)
+        down = newsroom.unpublish(chain, actor=EDITOR, clock=clock, workflow=REVIEW)
+        clock.advance(minutes=10)
+        up = newsroom.republish(down, actor=EDITOR, clock=clock, workflow=REVIEW)
+        assert up.modified == chain.modified == chain.history[4].at  # unpublish, republish keep it
+        assert verify(up).ok
+        forged = resealed(attrs.evolve(up, modified=up.history[-1].at), list(up.history))
+        assert verify(forged).index == 4
+
+    def test_scheduled_for_while_scheduled(self, clock: FixedClock) -> None:
+        story = sample_article(clock=clock)
+        for verb in (newsroom.submit, newsroom.approve):
+            story = verb(story, actor=EDITOR, clock=clock, workflow=REVIEW)
+        due = clock.now + timedelta(hours=2)
+        scheduled = newsroom.schedule(story, at=due, actor=EDITOR, clock=clock, workflow=REVIEW)
+        assert verify(scheduled).ok
+        at = scheduled.history[2].at.isoformat()
+        for wrong, said in [(None, "is empty"), (scheduled.history[2].at, f"is {at}")]:
+            forged = resealed(attrs.evolve(scheduled, scheduled_for=wrong), list(scheduled.history))
+            report = verify(forged)
+            assert report.index == 2
+            assert report.problem == (
+                f"scheduled_for {said}, but history[2] (schedule) scheduled the story at {at} for a later time"
+            )
+        published = newsroom.publish(scheduled, actor=EDITOR, clock=clock, workflow=REVIEW)
+        assert published.scheduled_for is None
+        assert verify(published).ok
+
+    def test_scheduled_for_after_publication(self, chain: Article) -> None:
+        due = chain.history[-1].at + timedelta(days=1)
+        forged = resealed(attrs.evolve(chain, scheduled_for=due), list(chain.history))
+        report = verify(forged)
+        assert report.index == 2
+        assert report.problem == (
+            f"scheduled_for is {due.isoformat()}, but history[2] (publish) cleared it, and no move after a publish sets it"
+        )
+
+    def test_a_drafts_own_times_are_not_the_historys(self, clock: FixedClock) -> None:
+        # Before the first publish these times belong to the draft: a story first published
+        # elsewhere keeps its published time, and publish keeps it too. Nothing to say of them.
+        story = newsroom.submit(sample_article(clock=clock), actor=EDITOR, clock=clock, workflow=REVIEW)
+        story = newsroom.send_back(story, actor=EDITOR, clock=clock, workflow=REVIEW)
+        earlier = clock.now - timedelta(days=3)
+        imported = attrs.evolve(story, published=earlier, modified=earlier, scheduled_for=clock.now)
+        assert verify(imported).ok
+        clock.advance(minutes=5)
+        live = newsroom.publish(imported, actor=EDITOR, clock=clock, workflow=DESK)
+        assert live.published == earlier
+        assert live.modified == live.history[-1].at
+        assert live.scheduled_for is None
+        assert verify(live).ok
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        draft=articles(with_history=False),
+        times=st.fixed_dictionaries(
+            {},
+            optional={
+                name: st.datetimes(
+                    min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.timezones()
+                )
+                for name in ("first_created", "published", "modified", "scheduled_for")
+            },
+        ),
+        steps=st.lists(st.integers(0, 2**16), max_size=8),
+        start=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.timezones()),
+    )
+    def test_every_story_the_workflow_makes_verifies(
+        self, draft: Article, times: dict[str, Any], steps: list[int], start: datetime
+    ) -> None:
+        # Whatever times the draft had (imported, set by hand), every walk of legal moves verifies.
+        from newsroom.testing import _walk  # the walk testing.articles() takes
+
+        story = _walk(attrs.evolve(draft, **times), steps, start)
+        assert verify(story).ok, verify(story).problem
+        assert verify(newsroom.loads(newsroom.dumps(story))).ok

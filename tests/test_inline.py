@@ -309,3 +309,34 @@ class TestRoundTrip:
         x = InlineText.plain(text)
         assert InlineText(x.markup()) == x
         assert all(isinstance(n, Text) for n in x.nodes)
+
+
+class TestLoneSurrogates:
+    """No UTF-8 text holds a lone surrogate: inline text refuses one however it is given."""
+
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda c: InlineText.parse(f"a{c}b"),
+            lambda c: InlineText.parse(f"<em>a{c}</em>"),
+            lambda c: InlineText.parse(f"a\x07{c}  b"),  # beside what cleaning removes or collapses
+            lambda c: InlineText.parse(f'<a href="https://e.com/" title="t{c}">x</a>'),
+            lambda c: InlineText.plain(f"a < b {c}"),
+            lambda c: InlineText([Text(f"a{c}")]),  # nodes that are otherwise normal
+            lambda c: InlineText([Text("a "), Span(kind="em", children=(Text(c),))]),
+            lambda c: InlineText([Link(href="https://e.com/", children=(Text("x"),), title=f"t{c}")]),
+            lambda c: InlineText([Link(href=f"https://e.com/{c}", children=(Text("x"),))]),
+        ],
+        ids=["markup", "in-a-span", "with-controls", "link-title", "plain", "node", "nested-node", "title", "href"],
+    )
+    @pytest.mark.parametrize("lone", [chr(0xD800), chr(0xDBFF), chr(0xDC00), chr(0xDFFF)], ids=ascii)
+    def test_refused(self, build: Any, lone: str) -> None:
+        with pytest.raises(ValidationError) as info:
+            build(lone)
+        assert f"contains a lone surrogate ({lone!a}), which no UTF-8 text can hold" in info.value.rule
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(_nodes, min_size=1, max_size=4), st.characters(categories=["Cs"]))
+    def test_refused_in_any_tree(self, tree: list[Any], lone: str) -> None:
+        with pytest.raises(ValidationError, match="lone surrogate"):
+            InlineText([*tree, Span(kind="em", children=(Text(f"x{lone}"),))])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -516,3 +517,75 @@ def test_from_json_raises_what_parse_json_raises() -> None:
         newsroom.from_json(b'{"guid": "\xff"}')
     with pytest.raises(ValidationError, match=r"headline"):
         newsroom.from_json('{"format_version": 1, "guid": "g", "headline": "\\ud800"}')
+
+
+# --------------------------------------------------------------------------- times and numbers the JSON cannot carry
+
+_RFC3339_OFFSET = re.compile(r"[+-]\d\d:\d\d$")  # RFC 3339's time-numoffset: hours and minutes only
+
+
+def _times_written(data: Any) -> list[str]:
+    """Every time in a story's JSON (as the model's own field names place them)."""
+    found = [data[name] for name in ("first_created", "published", "modified", "embargo_until") if name in data]
+    found += [c["at"] for c in data.get("corrections", [])] + [h["at"] for h in data.get("history", [])]
+    return found
+
+
+def test_a_time_read_with_seconds_in_its_offset_is_written_in_utc() -> None:
+    text = (
+        '{"format_version": 1, "guid": "g", "headline": "H", "modified": "1930-05-01T12:00:00+00:19:32",'
+        ' "corrections": [{"kind": "correction", "text": "t", "at": "1930-05-01T12:00:00.250000-00:19:32"}]}'
+    )
+    story = loads(text)
+    assert story.modified == datetime.fromisoformat("1930-05-01T12:00:00+00:19:32")  # the instant, exactly
+    data = json.loads(dumps(story))
+    assert data["modified"] == "1930-05-01T11:40:28+00:00"
+    assert data["corrections"][0]["at"] == "1930-05-01T12:19:32.250000+00:00"
+    assert loads(dumps(story)) == story
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    when=st.datetimes(
+        min_value=datetime(1800, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.timezones(), allow_imaginary=False
+    )
+)
+def test_every_time_written_has_an_rfc3339_offset(when: datetime) -> None:
+    clock = FixedClock(now=when)
+    draft = attrs.evolve(sample_article(clock=clock), first_created=when, embargo_until=when)
+    story = newsroom.correct(
+        newsroom.publish(draft, actor=EDITOR, clock=clock, workflow=SMALL_DESK),
+        text="Fixed.",
+        actor=EDITOR,
+        clock=clock,
+        workflow=SMALL_DESK,
+        deck="A new deck",
+    )
+    data = json.loads(dumps(story))
+    written = _times_written(data)
+    assert len(written) == 7  # first_created, published, modified, embargo_until, a correction, two entries
+    for text in written:
+        assert _RFC3339_OFFSET.search(text), text
+        assert datetime.fromisoformat(text).astimezone(UTC) == when.astimezone(UTC)
+    assert loads(dumps(story)) == story
+    assert newsroom.verify(loads(dumps(story))).ok
+
+
+@pytest.mark.parametrize(
+    ("literal", "shown"), [("NaN", "nan"), ("Infinity", "inf"), ("-Infinity", "-inf"), ("1e400", "inf")]
+)
+def test_extra_refuses_numbers_json_cannot_write(literal: str, shown: str) -> None:
+    # The standard library reads NaN and the infinities (and 1e400 as infinity); no story holds them.
+    with pytest.raises(ValidationError) as info:
+        loads(f'{{"format_version": 1, "guid": "g", "headline": "H", "extra": {{"views": 11, "v": {literal}}}}}')
+    assert info.value.path == "extra.v"
+    assert info.value.rule == f"must be text or a finite number, not {shown}"
+
+
+def test_jsonl_reports_a_non_finite_extra_value_and_reads_on() -> None:
+    import io
+
+    lines = b'{"guid":"a","headline":"A"}\n{"guid":"b","headline":"B","extra":{"v":NaN}}\n{"guid":"c","headline":"C"}\n'
+    results = list(newsroom.default_host().reader("jsonl").read(io.BytesIO(lines), source="in.jsonl"))
+    assert [type(r).__name__ for r in results] == ["Article", "ReadError", "Article"]
+    assert str(results[1]) == "in.jsonl:2: extra.v: must be text or a finite number, not nan"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copyreg
 import enum
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,12 +40,14 @@ from newsroom.validators import (
     matches,
     min_items,
     non_empty,
+    not_text,
     number_in,
     one_of,
     optional_str,
     optional_text,
     required_http_url,
     schema_hint,
+    surrogate_rule,
     to_tuple,
     url_with_scheme,
     whole_number,
@@ -92,7 +95,7 @@ def _keywords_conv(value: Iterable[str] | None) -> tuple[str, ...]:
     for i, item in enumerate(value):
         text = clean_text(item)
         if not isinstance(text, str):
-            raise ValidationError(f"keywords[{i}]", f"must be text, not {type(text).__name__}")
+            raise ValidationError(f"keywords[{i}]", not_text(text))
         if text and text not in out:
             out.append(text)
     return tuple(out)
@@ -435,7 +438,7 @@ class ListBlock:
 
 def _is_text(_inst: object, attr: Any, value: Any) -> None:
     if not isinstance(value, str):
-        raise ValidationError(attr.name, f"must be text, not {type(value).__name__}")
+        raise ValidationError(attr.name, not_text(value))
 
 
 def _dimension(_inst: object, attr: Any, value: Any) -> None:
@@ -570,11 +573,27 @@ def _to_extra(value: Mapping[str, Any] | None) -> Mapping[str, str]:
     for key in sorted(value):
         if not isinstance(key, str) or not key:  # type: ignore[redundant-expr]
             raise ValidationError("extra", f"keys must be non-empty text, not {key!r}")
-        item = value[key]
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            raise ValidationError(f"extra.{key}", f"must be text or a number, not {type(item).__name__}")
-        out[key] = str(item)
+        if not key.isprintable() and (rule := surrogate_rule(key, f"key {key!a}")):
+            raise ValidationError("extra", rule)
+        out[key] = _extra_value(key, value[key])
     return MappingProxyType(out)
+
+
+def _extra_value(key: str, item: object) -> str:
+    """One value of ``extra`` as the text kept: text as given, a finite number as Python writes it."""
+    if isinstance(item, str):
+        if not item.isprintable() and (rule := surrogate_rule(item)):
+            raise ValidationError(f"extra.{key}", rule)
+        return str(item)
+    if isinstance(item, bool) or not isinstance(item, (int, float)):
+        raise ValidationError(f"extra.{key}", f"must be text or a number, not {type(item).__name__}")
+    if isinstance(item, float) and not math.isfinite(item):
+        # str() would keep 'nan' or 'inf': text that no reader of extra takes for a number.
+        raise ValidationError(f"extra.{key}", f"must be text or a finite number, not {item!r}")
+    try:
+        return str(item)
+    except ValueError:  # an integer of more digits than Python writes (4,300 by default)
+        raise ValidationError(f"extra.{key}", "is an integer too long to write as text") from None
 
 
 MOST_URGENT, LEAST_URGENT = 1, 9

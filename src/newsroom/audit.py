@@ -2,8 +2,10 @@
 
 Each :class:`~newsroom.states.HistoryEntry` stores the SHA-256 of the story's content after
 the move, the hash of the entry before it, and its own hash over both and its fields. A story
-whose history was edited, reordered or cut, or whose locked text was changed outside the
-workflow, fails :func:`verify`, which names the first entry that does not match.
+whose history was edited, reordered or cut, whose entries' times run backwards, whose
+``published``, ``modified`` or ``scheduled_for`` disagree with the moves that set them, or whose
+locked text was changed outside the workflow, fails :func:`verify`, which names the first entry
+that does not match.
 
 This module computes and checks hashes only; it does no I/O.
 """
@@ -18,7 +20,7 @@ import attrs
 import orjson
 
 from newsroom.errors import AuditError
-from newsroom.states import LOCKED_STATES, MOVES, HistoryEntry, Move, PublishState
+from newsroom.states import LOCKED_STATES, MOVES, Action, HistoryEntry, Move, PublishState
 
 
 if TYPE_CHECKING:
@@ -173,11 +175,19 @@ class AuditReport:
 def verify(article: Article, *, content: bool = True) -> AuditReport:
     """Check ``article``'s history chain, and its content against the last entry where locked.
 
+    The chain: each entry follows the one before it (hashes, states, versions), and no entry
+    is dated before the one before it. The times the workflow sets must agree with the moves
+    that set them: ``published`` once a publish is recorded, ``modified`` equal to the time of
+    the last publish, update, correct or kill, and ``scheduled_for`` after the schedule that set
+    it while scheduled, and empty once published.
+
     ``content=False`` checks the chain only, for a caller that checks the content itself
     anyway (:func:`newsroom.export` refuses a locked story whose content was changed).
     """
     history = article.history
     previous: HistoryEntry | None = None
+    first_publish: int | None = None  # the move that set ``published``
+    last_stamp: int | None = None  # the last move that set ``modified``
     for i, entry in enumerate(history):
         expected_prev = previous.entry_hash if previous else ""
         if entry.prev_hash != expected_prev:
@@ -207,6 +217,17 @@ def verify(article: Article, *, content: bool = True) -> AuditReport:
                 f"history[{i}] ({entry.action.value}) records version {entry.version}, but after version "
                 f"{previous.version} this move makes version {previous.version + move.new_version}",
             )
+        if previous is not None and entry.at < previous.at:
+            return _bad(
+                article,
+                i,
+                f"history[{i}] ({entry.action.value}) is dated {entry.at.isoformat()}, before history[{i - 1}] "
+                f"({previous.action.value}, {previous.at.isoformat()}): time cannot run backwards",
+            )
+        if entry.action is Action.PUBLISH and first_publish is None:
+            first_publish = i
+        if entry.action is Action.PUBLISH or move.new_version:
+            last_stamp = i
         previous = entry
     # The model ties state to history at construction; these catch what bypassed it.
     last_state = previous.to_state if previous else PublishState.DRAFT
@@ -220,6 +241,9 @@ def verify(article: Article, *, content: bool = True) -> AuditReport:
         return _bad(
             article, i, f"the story says version {article.version}, but history[{i}] recorded {previous.version}"
         )
+    times = _times_problem(article, first_publish, last_stamp)
+    if times is not None:
+        return _bad(article, *times)
     if (
         content
         and previous is not None
@@ -234,6 +258,46 @@ def verify(article: Article, *, content: bool = True) -> AuditReport:
             "it was changed outside the workflow (use update or correct)",
         )
     return AuditReport(guid=article.guid, entries=len(history))
+
+
+def _times_problem(article: Article, first_publish: int | None, last_stamp: int | None) -> tuple[int, str] | None:
+    """Where the times the workflow sets disagree with the moves that set them, and how.
+
+    Only what every workflow move guarantees is checked. Before the first publish these times
+    are the draft's own (a story first published elsewhere keeps its ``published``), so nothing
+    is said of them; after it the story is locked and update and correct refuse them.
+    """
+    history = article.history
+    if first_publish is not None and article.published is None:
+        at = history[first_publish].at.isoformat()
+        return first_publish, (
+            f"the story has no published time, but history[{first_publish}] (publish) published it at {at}; "
+            "publish sets published, and no move clears it"
+        )
+    if last_stamp is not None:
+        stamp = history[last_stamp]
+        if article.modified != stamp.at:
+            said = f"says modified {article.modified.isoformat()}" if article.modified else "has no modified time"
+            return last_stamp, (
+                f"the story {said}, but history[{last_stamp}] ({stamp.action.value}) made version {stamp.version} at "
+                f"{stamp.at.isoformat()}; publish, update, correct and kill set modified to their own time"
+            )
+    if not history:
+        return None
+    last = len(history) - 1
+    scheduled = article.scheduled_for
+    if article.state is PublishState.SCHEDULED and (scheduled is None or scheduled <= history[last].at):
+        said = f"is {scheduled.isoformat()}" if scheduled else "is empty"
+        return last, (
+            f"scheduled_for {said}, but history[{last}] ({history[last].action.value}) scheduled the story at "
+            f"{history[last].at.isoformat()} for a later time"
+        )
+    if first_publish is not None and scheduled is not None:
+        return first_publish, (
+            f"scheduled_for is {scheduled.isoformat()}, but history[{first_publish}] (publish) cleared it, "
+            "and no move after a publish sets it"
+        )
+    return None
 
 
 def _table_move(entry: HistoryEntry) -> Move | None:

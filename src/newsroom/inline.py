@@ -19,7 +19,7 @@ from typing import Final, Literal, TypeAlias
 import attrs
 
 from newsroom.errors import ValidationError
-from newsroom.validators import check_url, one_of, optional_text
+from newsroom.validators import check_url, one_of, optional_str, optional_text, surrogate_rule
 
 
 __all__ = [
@@ -80,7 +80,7 @@ class Link:
     href: str = attrs.field(validator=_validate_href)
     children: tuple[Inline, ...] = attrs.field(converter=_nodes)
     # Cleaned as markup parsing cleans it (trimmed, "" is None), so markup() round-trips.
-    title: str | None = attrs.field(default=None, converter=optional_text)
+    title: str | None = attrs.field(default=None, converter=optional_text, validator=optional_str)
 
 
 Inline: TypeAlias = Text | LineBreak | Span | Link
@@ -117,7 +117,12 @@ def _collapse(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub("", text) if not text.isprintable() else text
+    """``text`` without control characters; a lone surrogate is refused (no UTF-8 text holds one)."""
+    if text.isprintable():
+        return text
+    if not text.isascii() and (rule := surrogate_rule(text)):
+        raise ValidationError("", rule)
+    return _CONTROL.sub("", text)
 
 
 def _parse(markup: str) -> tuple[Inline, ...]:
@@ -193,8 +198,8 @@ def _add_text(children: list[Inline], raw: str) -> None:
 
 
 # Anything _normalise would change in a text run: control characters (removed), ASCII white space
-# other than a single space, and runs of spaces (collapsed).
-_NOT_NORMAL = re.compile(r"[\x00-\x1f\x7f-\x9f]|  ")
+# other than a single space, and runs of spaces (collapsed); or refuse: lone surrogates.
+_NOT_NORMAL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]|  ")
 
 
 def _is_normal(nodes: list[Inline] | tuple[Inline, ...]) -> bool:

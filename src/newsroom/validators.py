@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -21,6 +21,7 @@ from newsroom.errors import ValidationError
 
 
 __all__ = [
+    "RefusedText",
     "aware_datetime",
     "bcp47",
     "check_url",
@@ -33,6 +34,7 @@ __all__ = [
     "matches",
     "min_items",
     "non_empty",
+    "not_text",
     "number_in",
     "one_of",
     "optional_str",
@@ -41,6 +43,7 @@ __all__ = [
     "schema_hint",
     "str_set",
     "str_tuple",
+    "surrogate_rule",
     "to_tuple",
     "url_with_scheme",
     "whole_number",
@@ -65,15 +68,67 @@ _BCP47 = re.compile(
 )
 
 
+# Lone surrogates (U+D800 to U+DFFF) are halves of UTF-16 pairs, not characters. No UTF-8 text can
+# hold one, so no format could write a story that did. str.isprintable() is False for them, so
+# only text that already fails that fast check, and is not ASCII, is ever looked at; and then
+# encoding it as UTF-8, which fails for a lone surrogate only, is several times faster than a search.
+
+
+def surrogate_rule(text: str, what: str = "") -> str | None:
+    """The rule ``text`` breaks if it holds a lone surrogate (``what`` names it in the message), else ``None``.
+
+    Only text that is neither :meth:`str.isprintable` nor ASCII can hold one: callers check that first.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return _lone_surrogate(text[exc.start], what)
+    return None
+
+
+def _lone_surrogate(char: str, what: str = "") -> str:
+    return f"{what}{' ' if what else ''}contains a lone surrogate ({char!a}), which no UTF-8 text can hold"
+
+
+class RefusedText:
+    """What :func:`clean_text` returns for text no story can hold, for the field's validator to name.
+
+    A converter does not know its field; the field's validator does, and it already names any
+    value that is not text (see :func:`not_text`). Carrying the refusal there this way costs
+    ordinary text nothing.
+    """
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+
+    def __repr__(self) -> str:
+        return f"RefusedText({self.rule!r})"
+
+
+def not_text(value: object) -> str:
+    """The rule a value that is not text breaks: the refusal :func:`clean_text` carried, or its type."""
+    if type(value) is RefusedText:
+        return value.rule
+    return f"must be text, not {type(value).__name__}"
+
+
 def clean_text(value: str) -> str:
     """Strip surrounding whitespace and remove control characters from a string.
 
-    Other values pass through untouched so that the type validator can name them.
+    Other values pass through untouched so that the type validator can name them. Text holding a
+    lone surrogate becomes a :class:`RefusedText`, which the validator names in the same way.
     """
     if not isinstance(value, str):  # attrs hands converters anything at run time
         return value  # type: ignore[unreachable]
-    if not value.isprintable():  # fast gate: most text has no controls, tabs or newlines
+    if not value.isprintable():  # fast gate: most text has no controls, tabs, newlines or surrogates
         value = _CONTROL.sub("", value)
+        if not value.isascii():
+            try:
+                value.encode("utf-8")  # surrogate_rule(), without the call
+            except UnicodeEncodeError as exc:
+                return RefusedText(_lone_surrogate(value[exc.start]))  # type: ignore[return-value]
     value = value.strip()
     return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
@@ -90,7 +145,7 @@ def optional_text(value: str | None) -> str | None:
 def optional_str(_inst: object, attr: Any, value: Any) -> None:
     """The value is ``None`` or text."""
     if value is not None and not isinstance(value, str):
-        raise ValidationError(attr.name, f"must be text, not {type(value).__name__}")
+        raise ValidationError(attr.name, not_text(value))
 
 
 def is_bool(_inst: object, attr: Any, value: Any) -> None:
@@ -134,7 +189,7 @@ def schema_hint(validator: V, **keywords: Any) -> V:
 def non_empty(_inst: object, attr: Any, value: Any) -> None:
     """The value is a non-empty string."""
     if not isinstance(value, str):
-        raise ValidationError(attr.name, f"must be text, not {type(value).__name__}")
+        raise ValidationError(attr.name, not_text(value))
     if not value:
         raise ValidationError(attr.name, "must not be empty")
 
@@ -184,8 +239,12 @@ def check_url(
 @functools.lru_cache(maxsize=4096)
 def _url_problem(value: str, schemes: tuple[str, ...], allowed: str, what: str) -> str | None:
     """What is wrong with a URL, or ``None``. Cached: the same source and section URLs recur."""
-    if not value.isprintable() and _CONTROL.search(value):  # no URL holds one; markup would drop it
-        return f"{what} {value!r} contains control characters"
+    if not value.isprintable():
+        if _CONTROL.search(value):  # no URL holds one; markup would drop it
+            return f"{what} {value!r} contains control characters"
+        rule = surrogate_rule(value, f"{what} {value!a}")
+        if rule is not None:
+            return rule
     try:
         parts = urlsplit(value)
     except ValueError as exc:
@@ -289,6 +348,8 @@ def bcp47(_inst: object, attr: Any, value: Any) -> None:
     """The value is a well-formed BCP 47 language tag such as ``en``, ``en-GB`` or ``az-Latn``."""
     if type(value) is str and value in _GOOD_TAGS:  # the few tags a newsroom uses, seen before
         return
+    if type(value) is RefusedText:
+        raise ValidationError(attr.name, value.rule)
     if not isinstance(value, str) or not _BCP47.match(value):
         raise ValidationError(attr.name, f"{value!r} is not a BCP 47 language tag (e.g. 'en', 'ru', 'en-GB')")
     if len(_GOOD_TAGS) < 1024:  # noqa: PLR2004 - a bound, so odd inputs cannot grow it without end
@@ -322,19 +383,41 @@ def init_keys(cls: type, item: Mapping[Any, Any], path: str) -> None:
 
 
 def fixed_offset(value: Any) -> Any:
-    """Attrs converter: an aware datetime in a named zone becomes the same time at its fixed offset.
+    """Attrs converter: an aware datetime becomes the same moment at a fixed offset of whole minutes.
 
     The native JSON (like every format) keeps the offset, not the zone's name, and Python never
     calls an ambiguous local time in a named zone (the repeated hour when clocks go back) equal
     to the same moment at a fixed offset. Keeping offsets in the model makes every round trip
     compare equal. Anything else (naive times, non-datetimes) is left for the validator to name.
+
+    An offset that is not a whole number of minutes (local mean time, such as Amsterdam's
+    ``+00:19:32`` before 1937) cannot be written in RFC 3339 or ``xs:dateTime``, whose offsets
+    are hours and minutes: such a time becomes the same moment in UTC, exactly.
     """
     if not isinstance(value, datetime):
         return value
     zone = value.tzinfo
-    if zone is None or type(zone) is timezone:
+    if zone is None or zone is UTC:
         return value
+    if type(zone) is timezone:  # as read from text: fixed already, and most offsets were seen before
+        if zone in _WHOLE_MINUTES:
+            return value
+        if _whole_minutes(zone.utcoffset(None)):
+            if len(_WHOLE_MINUTES) < 1024:  # noqa: PLR2004 - a bound, so odd inputs cannot grow it without end
+                _WHOLE_MINUTES.add(zone)
+            return value
+        return value.astimezone(UTC)
     offset = value.utcoffset()
     if offset is None:
         return value
+    if offset.seconds % 60 or offset.microseconds:  # not _whole_minutes(offset), without the call
+        return value.astimezone(UTC)
     return value.replace(tzinfo=timezone(offset), fold=0)
+
+
+def _whole_minutes(offset: timedelta) -> bool:
+    # A negative offset is -1 day plus seconds, and a day is whole minutes: the test holds for it too.
+    return not (offset.seconds % 60 or offset.microseconds)
+
+
+_WHOLE_MINUTES: set[timezone] = set()
