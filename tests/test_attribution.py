@@ -718,3 +718,32 @@ def test_an_apostrophe_before_an_at_sign_is_in_the_user_name() -> None:
     assert text_satisfies("https://user:pa’ss@caliber.az/", site())
     assert not text_satisfies("https://caliber.az’a@evil.example/", site())  # browsers: host evil.example
     assert text_satisfies("https://caliber.az’a istinadən, mail desk@caliber.az", site())
+
+
+# --------------------------------------------------------------------------- numbers a browser refuses
+
+
+def test_a_port_of_thousands_of_digits_is_no_port_and_no_crash() -> None:
+    href = "https://caliber.az:" + "1" * 5000
+    assert host_of(href) == "caliber.az"
+    site = Obligation(source="S", url="https://caliber.az", scope=LinkScope.SITE, credit="S")
+    assert not href_satisfies(href, site)
+    assert href_satisfies("https://caliber.az:" + "0" * 5000 + "443/", site)  # leading zeros: the default port
+
+
+@pytest.mark.parametrize(
+    ("href", "address"),
+    [
+        ("https://1_2.0.0.1/", "http://12.0.0.1/"),
+        ("https://+127.0.0.1/", "http://127.0.0.1/"),
+        ("https://\u0661\u0662\u0667.0.0.1/", "http://127.0.0.1/"),
+        ("https://1.-1.1/", "http://0.255.0.1/"),
+        ("https://-1.1/", "http://255.0.0.1/"),
+    ],
+)
+def test_an_ipv4_host_takes_only_ascii_digits(href: str, address: str) -> None:
+    # int() reads "+1", "-1", "1_2" and Arabic-Indic digits; the WHATWG IPv4 parser does not.
+    assert host_of(href) == ""
+    owed = Obligation(source="S", url=address, scope=LinkScope.SITE, credit="S")
+    assert not href_satisfies(href, owed)
+    assert unpaid([href, "https://caliber.az/"], [owed]) == (owed,)

@@ -15,6 +15,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsroom
 from newsroom import converting
@@ -579,3 +581,10 @@ def test_a_changed_story_is_not_reported_skipped_because_its_outputs_look_fresh(
     assert second.status is ConvertStatus.FAILED
     assert "changed outside the workflow" in (second.reason or "")
     assert tree(out) == before
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab/.\\", max_size=8), st.text(alphabet="ab/.\\", max_size=8))
+def test_the_fast_path_helpers_are_os_path_join_and_dirname(folder: str, name: str) -> None:
+    assert converting._join(folder, name) == os.path.join(folder, name)  # noqa: PTH118 - the function it stands for
+    assert converting._folder_of(folder + name) == os.path.dirname(folder + name)  # noqa: PTH120 - the same

@@ -517,6 +517,9 @@ def test_from_json_raises_what_parse_json_raises() -> None:
         newsroom.from_json(b'{"guid": "\xff"}')
     with pytest.raises(ValidationError, match=r"headline"):
         newsroom.from_json('{"format_version": 1, "guid": "g", "headline": "\\ud800"}')
+    with pytest.raises(ValidationError, match=r"^headline: must be text, not int$") as info:
+        newsroom.from_json('{"format_version": 1, "guid": "g", "headline": 5}')
+    assert info.value.__context__ is None, "the second, exact reading is not chained to the first"
 
 
 # --------------------------------------------------------------------------- times and numbers the JSON cannot carry

@@ -210,7 +210,10 @@ def _host_port(authority: str, scheme: str) -> tuple[str, int | None]:
     text, digits = (authority, "") if colon == -1 else (authority[:colon], authority[colon + 1 :])
     port: int | None = None
     if digits:
-        port = int(digits) if digits.isascii() and digits.isdigit() else _NO_PORT
+        # Leading zeros are allowed (":0443" is 443); beyond five digits more, no port (nor int()).
+        significant = digits.lstrip("0")
+        number = digits.isascii() and digits.isdigit() and len(significant) <= 5  # noqa: PLR2004
+        port = int(significant or "0") if number else _NO_PORT
         if port > 65535:  # noqa: PLR2004 - the highest port
             port = _NO_PORT
         elif port == _DEFAULT_PORTS[scheme]:
@@ -286,6 +289,8 @@ def _ipv4(parts: list[str]) -> str:
         return ""
     numbers: list[int] = []
     for part in parts:
+        if not _NUMBER.fullmatch(part):  # int() also takes "+1", "-1", "1_2" and other scripts' digits
+            return ""
         digits, base = part, 10
         if part[:2] in ("0x", "0X"):
             digits, base = part[2:], 16

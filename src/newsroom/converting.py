@@ -445,6 +445,25 @@ def _relative(stem: str, format: str, suffix: str, layout: OutputLayout) -> str:
     return f"{stem}.{format}{suffix}"
 
 
+_SEPARATORS: Final = (os.sep, os.altsep) if os.altsep else (os.sep,)
+
+
+def _join(folder: str, relative: str) -> str:
+    """``os.path.join(folder, relative)`` for a relative name: a tenth of its time, per file.
+
+    An absolute ``relative`` (refused by :func:`_output_path`) takes ``os.path.join``'s way.
+    """
+    if os.sep != "/" or not folder or relative.startswith(_SEPARATORS):
+        return os.path.join(folder, relative)
+    return folder + relative if folder.endswith(_SEPARATORS) else f"{folder}/{relative}"
+
+
+def _folder_of(path: str) -> str:
+    """``os.path.dirname(path)`` for a path made by :func:`_join` under a folder: faster, per file."""
+    head = path.rpartition("/")[0] if os.sep == "/" else ""
+    return head if head and not head.endswith("/") else os.path.dirname(path)
+
+
 def _output_path(config: _Config, stem: str, format: str) -> str:
     """Where ``format``'s file for ``stem`` goes; raises :class:`ExportError` if that is not inside --out.
 
@@ -452,7 +471,7 @@ def _output_path(config: _Config, stem: str, format: str) -> str:
     checked slugs and sections; this is the last guard that nothing is written elsewhere.
     """
     relative = _relative(stem, format, config.suffixes[format], config.layout)
-    path = os.path.join(config.out, relative)
+    path = _join(config.out, relative)
     # Inside --out unless the name is absolute or climbs out (cheaper than commonpath, per file).
     if (".." in relative or relative[:1] in "/\\.") and (
         relative.startswith(("/", "\\")) or ".." in relative.replace("\\", "/").split("/") or not relative.strip("/.")
@@ -605,7 +624,7 @@ def _write_temp(state: _State, directory: str, content: bytes, owner: bytes | No
         state.folders.add(directory)
     remade = False
     while True:
-        tmp = os.path.join(directory, f"{state.temp_prefix}{next(state.temp_count)}{_TEMP_SUFFIX}")
+        tmp = _join(directory, f"{state.temp_prefix}{next(state.temp_count)}{_TEMP_SUFFIX}")
         try:
             fd = os.open(tmp, _TEMP_FLAGS, 0o666)
             break
@@ -673,7 +692,7 @@ def _process(state: _State, article: Article, line: int | None, mtime_ns: int | 
             outs.append(_Out(fmt, None, fresh=False, stage=_classify(exc), error=_message(exc)))
             continue
         try:
-            tmp = _write_temp(state, os.path.dirname(target), rendition.content, owner)
+            tmp = _write_temp(state, _folder_of(target), rendition.content, owner)
         except OSError as exc:
             outs.append(_Out(fmt, None, fresh=False, stage=FailureStage.WRITE, error=_message(exc)))
             continue

@@ -399,18 +399,27 @@ def from_json(text: str | bytes) -> Article:
         ValidationError: a bad field, a lone surrogate or an over-long integer, naming its path.
         RecursionError: nesting deeper than Python's recursion limit allows.
     """
+    # The exact way is taken outside the except clauses, so its error is not chained to the first.
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
-        return from_dict(parse_json(text))
-    try:
-        article = from_dict(value)
-    except Exception:  # noqa: BLE001 - done again the exact way, for the exact error
-        return from_dict(parse_json(text))
-    extra = value.get("extra")  # from_dict took it: a dict
-    if extra and any(type(v) is float and not -_HUGE < v < _HUGE for v in extra.values()):
-        return from_dict(parse_json(text))  # perhaps an integer beyond 64 bits, which orjson made a float
-    return article
+        value = _REFUSED
+    if value is not _REFUSED:
+        try:
+            article = from_dict(value)
+        except Exception:  # noqa: BLE001 - done again the exact way, for the exact error
+            article = None
+        if article is not None and not _maybe_long_integers(value.get("extra")):  # from_dict took extra: a dict
+            return article
+    return from_dict(parse_json(text))
+
+
+def _maybe_long_integers(extra: dict[str, Any] | None) -> bool:
+    """Whether ``extra`` holds a float as large as orjson makes an integer beyond 64 bits."""
+    return bool(extra) and any(type(v) is float and not -_HUGE < v < _HUGE for v in extra.values())  # type: ignore[union-attr]
+
+
+_REFUSED: Final = object()
 
 
 def parse_json(text: str | bytes) -> Any:
