@@ -458,11 +458,12 @@ def _json_unpaid(rendition: Rendition, owed: tuple[Obligation, ...]) -> tuple[Ob
     the text: a URL in an object key, in a value a duplicate key replaces, or spelled with
     escapes is judged as a reader of the JSON would see it.
     """
-    text = rendition.content.decode("utf-8")
-    # JSON Lines end at "\n" only: splitlines() would also cut at U+2028 inside a string.
-    lines = text.split("\n") if rendition.media_type.startswith("application/x-ndjson") else [text]
+    content = rendition.content  # orjson reads the bytes, and refuses any that are not UTF-8
+    # JSON Lines end at "\n" only: splitlines() would also cut at U+2028 inside a string. Only
+    # JSON's own white space makes a blank line.
+    lines = content.split(b"\n") if rendition.media_type.startswith("application/x-ndjson") else [content]
     # Only strings that hold a URL can pay an obligation: the body text is passed over quickly.
-    strings = [s for line in lines if line.strip() for s in _url_strings(orjson.loads(line))]
+    strings = [s for line in lines if line and not line.isspace() for s in _url_strings(orjson.loads(line))]
     return unpaid([url for s in strings for url in urls_in_text(s)], owed)
 
 
