@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -619,3 +619,57 @@ class TestPermissions:
             clock.advance(minutes=1)
             article = verb(article, actor=EDITOR, clock=clock)
         assert article.state is PublishState.PUBLISHED
+
+
+# --------------------------------------------------------------------------- times compared as instants
+
+
+def test_schedule_compares_instants_in_the_hour_the_clocks_go_back() -> None:
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    desk = newsroom.Workflow(review_required=False, permissions=None)
+    # The second 01:30 (06:30 UTC): 01:45 of the first pass (05:45 UTC) is already past.
+    clock = FixedClock(datetime(2025, 11, 2, 1, 30, tzinfo=ny, fold=1))
+    with pytest.raises(newsroom.GuardError, match="is not in the future"):
+        newsroom.schedule(
+            sample_article(clock=clock),
+            at=datetime(2025, 11, 2, 1, 45, tzinfo=ny),
+            actor=EDITOR,
+            clock=clock,
+            workflow=desk,
+        )
+    # The first 01:45 (05:45 UTC): the second 01:30 (06:30 UTC) is 45 minutes ahead.
+    clock = FixedClock(datetime(2025, 11, 2, 1, 45, tzinfo=ny))
+    story = newsroom.schedule(
+        sample_article(clock=clock),
+        at=datetime(2025, 11, 2, 1, 30, tzinfo=ny, fold=1),
+        actor=EDITOR,
+        clock=clock,
+        workflow=desk,
+    )
+    assert story.scheduled_for == datetime(2025, 11, 2, 6, 30, tzinfo=UTC)
+    assert newsroom.verify(story).ok, newsroom.verify(story).problem
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.min.replace(tzinfo=timezone(timedelta(seconds=30))),
+        datetime.max.replace(tzinfo=timezone(-timedelta(seconds=30))),
+    ],
+)
+def test_a_time_whose_utc_moment_is_out_of_range_is_a_field_error(moment: datetime) -> None:
+    with pytest.raises(newsroom.ValidationError) as info:
+        newsroom.Article(guid="g", headline="h", published=moment)
+    assert info.value.path == "published"
+    assert "outside the years 1 to 9999" in info.value.rule
+    with pytest.raises(newsroom.ValidationError, match=r"^published: "):
+        newsroom.loads('{"format_version": 1, "guid": "g", "headline": "h", "published": "' + moment.isoformat() + '"}')
+
+
+@pytest.mark.parametrize(("field", "value"), [("roles", {"edit\ud800"}), ("desks", ("world", 3))])
+def test_actor_roles_and_desks_are_text(field: str, value: Any) -> None:
+    with pytest.raises(newsroom.ValidationError) as info:
+        newsroom.Actor(name="Ann", **{field: value})
+    assert info.value.path == field

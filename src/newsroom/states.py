@@ -13,8 +13,9 @@ This module is part of the model: it must never import lxml, a plugin or the CLI
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -184,15 +185,27 @@ class EmbargoRule(enum.StrEnum):
     """Publish, but the story is withheld from public formats until the embargo lifts."""
 
 
+def _text_items(_inst: object, attr: Any, value: Any) -> None:
+    """Every item is text that a UTF-8 file can hold."""
+    for item in value:
+        if not isinstance(item, str):
+            raise ValidationError(attr.name, f"items must be text, not {type(item).__name__}")
+        if not item.isascii() and _SURROGATE.search(item):
+            raise ValidationError(attr.name, f"{item!a} contains a lone surrogate, which no UTF-8 text can hold")
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 @attrs.frozen(kw_only=True)
 class Actor:
     """Someone who acts on stories: a name, roles, and the desks (section paths) they work."""
 
     name: str = attrs.field(converter=clean_text, validator=non_empty)
     """How the actor is recorded in history."""
-    roles: frozenset[str] = attrs.field(factory=frozenset, converter=str_set)
+    roles: frozenset[str] = attrs.field(factory=frozenset, converter=str_set, validator=_text_items)
     """Role names, e.g. ``reporter``, ``editor``, ``legal``."""
-    desks: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple)
+    desks: tuple[str, ...] = attrs.field(factory=tuple, converter=str_tuple, validator=_text_items)
     """Section paths they work on; ``world`` covers ``world/europe``."""
 
 
@@ -304,6 +317,18 @@ class HistoryEntry:
     """The ``entry_hash`` of the entry before, empty for the first."""
     entry_hash: str = attrs.field(default="", validator=_digest)
     """SHA-256 over this entry's fields, chaining it to the one before."""
+
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _instant(moment: datetime) -> timedelta:
+    """``moment`` as time since the epoch: exact, and compared as instants.
+
+    Two times in the same named zone compare by their wall clocks, which ignores ``fold``: the
+    second 01:30 of a night the clocks go back would come before the first 01:45.
+    """
+    return moment - _EPOCH
 
 
 def allowed_actions(state: PublishState, workflow: Workflow = DEFAULT_WORKFLOW) -> tuple[Action, ...]:
@@ -564,9 +589,13 @@ def _guards(
             yield f"schedule needs a time (at=...), not {at!r}"
         elif at.utcoffset() is None:
             yield f"schedule time {at.isoformat()} has no time zone"
-        elif at <= now:
+        elif _instant(at) <= _instant(now):
             yield f"schedule time {at.isoformat()} is not in the future (now is {now.isoformat()})"
-        elif article.embargo_until and at < article.embargo_until and workflow.embargo is EmbargoRule.REFUSE:
+        elif (
+            article.embargo_until
+            and _instant(at) < _instant(article.embargo_until)
+            and workflow.embargo is EmbargoRule.REFUSE
+        ):
             yield f"schedule time {at.isoformat()} is before the embargo ({article.embargo_until.isoformat()})"
     if action is Action.PUBLISH and article.is_embargoed(now) and workflow.embargo is EmbargoRule.REFUSE:
         when = article.embargo_until.isoformat()  # type: ignore[union-attr]

@@ -202,6 +202,8 @@ def aware_datetime(_inst: object, attr: Any, value: Any) -> None:
     if value is None:
         return
     if not isinstance(value, datetime):
+        if isinstance(value, RefusedText):  # from fixed_offset
+            raise ValidationError(attr.name, value.rule)
         raise ValidationError(attr.name, f"must be a datetime, not {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
@@ -406,13 +408,24 @@ def fixed_offset(value: Any) -> Any:
             if len(_WHOLE_MINUTES) < 1024:  # noqa: PLR2004 - a bound, so odd inputs cannot grow it without end
                 _WHOLE_MINUTES.add(zone)
             return value
-        return value.astimezone(UTC)
+        return _in_utc(value)
     offset = value.utcoffset()
     if offset is None:
         return value
     if offset.seconds % 60 or offset.microseconds:  # not _whole_minutes(offset), without the call
-        return value.astimezone(UTC)
+        return _in_utc(value)
     return value.replace(tzinfo=timezone(offset), fold=0)
+
+
+def _in_utc(value: datetime) -> datetime | RefusedText:
+    """``value`` in UTC, or a refusal for the field's validator when that moment is beyond year 1-9999."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return RefusedText(
+            f"{value.isoformat()} is at an offset that is not whole minutes (RFC 3339 cannot write it), "
+            "and the same moment in UTC falls outside the years 1 to 9999"
+        )
 
 
 def _whole_minutes(offset: timedelta) -> bool:
