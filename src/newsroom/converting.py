@@ -1736,6 +1736,8 @@ def _formats(host: PluginHost, to: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def _aggregate(outputs: Sequence[OutputResult]) -> tuple[ConvertStatus, FailureStage | None, str | None]:
+    if len(outputs) == 1 and outputs[0].status is ConvertStatus.DONE:  # the usual: one format, written
+        return ConvertStatus.DONE, None, None
     failed = [o for o in outputs if o.status is ConvertStatus.FAILED]
     if failed:
         reason = "; ".join(f"{o.format}: {o.reason}" for o in failed)
