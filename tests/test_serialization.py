@@ -451,6 +451,16 @@ def _outcome(read: Callable[[str | bytes], Article], text: str | bytes) -> tuple
         return (type(exc).__name__, str(exc))
 
 
+def _with_number_at(data: dict[str, Any], path: tuple[Any, ...], number: str) -> str:
+    """``data`` as JSON text with the value at ``path`` spelled ``number`` (which Python may not hold)."""
+    changed = copy.deepcopy(data)
+    target = changed
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = "\x00marker\x00"
+    return json.dumps(changed, ensure_ascii=False).replace('"\\u0000marker\\u0000"', number)
+
+
 def _the_slow_way(text: str | bytes) -> Article:
     return from_dict(newsroom.parse_json(text))
 
@@ -478,12 +488,7 @@ def test_from_json_answers_as_from_dict_of_parse_json(story: Article, pick: int,
     data.setdefault("located", {"name": "Baku", "latitude": 40.4, "longitude": 49.8})
     paths = _scalar_paths(data)
     for path in (paths[pick % len(paths)], ("extra", "n")):
-        changed = copy.deepcopy(data)
-        target = changed
-        for step in path[:-1]:
-            target = target[step]
-        target[path[-1]] = "\x00marker\x00"
-        text = json.dumps(changed, ensure_ascii=False).replace('"\\u0000marker\\u0000"', number)
+        text = _with_number_at(data, path, number)
         for raw in (text, text.encode()):
             assert _outcome(newsroom.from_json, raw) == _outcome(_the_slow_way, raw)
     assert newsroom.from_json(newsroom.dumps(story)) == story
@@ -495,12 +500,7 @@ def test_from_json_answers_as_from_dict_of_parse_json_at_every_field() -> None:
     data["located"] = {"name": "Baku", "latitude": 40.4, "longitude": 49.8}
     for path in _scalar_paths(data):
         for number in _ODD_NUMBERS[:4]:
-            changed = copy.deepcopy(data)
-            target = changed
-            for step in path[:-1]:
-                target = target[step]
-            target[path[-1]] = "\x00marker\x00"
-            text = json.dumps(changed, ensure_ascii=False).replace('"\\u0000marker\\u0000"', number)
+            text = _with_number_at(data, path, number)
             assert _outcome(newsroom.from_json, text) == _outcome(_the_slow_way, text), (path, number)
 
 

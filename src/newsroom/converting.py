@@ -1971,7 +1971,8 @@ def _make_folder(folder: str, what: str) -> str | None:
     probe = os.path.abspath(folder)
     # Through "..", the folders made are not those the text names (a link's target's parent):
     # none is taken back then.
-    while ".." not in Path(folder).parts and not os.path.lexists(probe):
+    climbs = ".." in Path(folder).parts
+    while not climbs and not os.path.lexists(probe):
         top, parent = probe, os.path.dirname(probe)
         if parent == probe:  # pragma: no cover - the root always exists
             break

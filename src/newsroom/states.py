@@ -13,7 +13,6 @@ This module is part of the model: it must never import lxml, a plugin or the CLI
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
@@ -34,6 +33,7 @@ from newsroom.validators import (
     schema_hint,
     str_set,
     str_tuple,
+    surrogate_rule,
     whole_number,
 )
 
@@ -190,11 +190,9 @@ def _text_items(_inst: object, attr: Any, value: Any) -> None:
     for item in value:
         if not isinstance(item, str):
             raise ValidationError(attr.name, f"items must be text, not {type(item).__name__}")
-        if not item.isascii() and _SURROGATE.search(item):
-            raise ValidationError(attr.name, f"{item!a} contains a lone surrogate, which no UTF-8 text can hold")
-
-
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+        rule = None if item.isascii() else surrogate_rule(item, f"{item!a}")
+        if rule is not None:
+            raise ValidationError(attr.name, rule)
 
 
 @attrs.frozen(kw_only=True)
